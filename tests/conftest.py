@@ -1,0 +1,40 @@
+"""Shared fixtures. Tests that need ../shared/data skip with a reason when it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SHARED_DATA = SHARED / "data"
+SEED = SHARED / "seed" / "000_8fef1168cdb6b6c4.txt"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"needs the shared evaluation data at {SHARED_DATA} (absent here)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    if not SEED.is_file():
+        pytest.skip(f"needs the seed report at {SEED} (absent here)")
+    return SEED
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A fresh SQLite file per test."""
+    return f"sqlite:///{tmp_path / 'rasd.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The full default pipeline (spaCy model + gazetteer + actor KB), loaded once per worker."""
+    from rasd.engine import build_pipeline
+
+    return build_pipeline().load()
