@@ -73,6 +73,7 @@ class TemporalConfig(_Section):
 class EventsConfig(_Section):
     min_confidence: float = Field(default=0.3, ge=0, le=1)
     merge_within_document: bool = True
+    max_days_before_publication: int = Field(default=60, ge=0)
 
 
 class GazetteerConfig(_Section):
@@ -135,5 +136,7 @@ class PipelineConfig(_Section):
         try:
             text = Path(path).read_text("utf-8")
         except OSError as exc:
-            raise ConfigError(str(path), f"cannot be read ({exc.strerror})", "check the path") from exc
+            raise ConfigError(
+                str(path), f"cannot be read ({exc.strerror})", "check the path"
+            ) from exc
         return cls.from_toml(text, str(path))

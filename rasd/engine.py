@@ -26,6 +26,8 @@ def extract(pipeline: Pipeline, document: Document) -> list[Event]:
     return process(pipeline, document).events
 
 
-def extract_many(pipeline: Pipeline, documents: Iterable[Document]) -> Iterator[Doc]:
-    for document in documents:
-        yield process(pipeline, document)
+def extract_many(
+    pipeline: Pipeline, documents: Iterable[Document], batch_size: int = 16
+) -> Iterator[Doc]:
+    """Process documents in batches (one ``nlp.pipe`` call per batch)."""
+    return pipeline.pipe((Doc(d) for d in documents), batch_size=batch_size)

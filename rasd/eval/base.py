@@ -12,9 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rasd.exceptions import EvalDataError
+from rasd.exceptions import EvalDataError, RasdError
+
+if TYPE_CHECKING:
+    from rasd.pipeline.doc import Doc
+    from rasd.records import Document
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class EvalResult:
     anchors: dict[str, str] = field(default_factory=dict)  # published figures, as text
     errors: list[ErrorRecord] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. confusion matrix
+    command: str = ""  # the command line that produced it (set by the runner)
 
 
 @dataclass
@@ -83,6 +88,18 @@ class EvalContext:
     limit: int | None = None
     # builds the pipeline lazily; datasets that need no pipeline never call it
     pipeline_factory: Callable[[], Any] | None = None
+    # builds the plain spaCy model (no rulers) for baselines; None: no spaCy baseline
+    spacy_factory: Callable[[], Any] | None = None
+
+    def pipeline(self) -> Any:
+        """The pipeline from ``pipeline_factory``, or a clear error when there is none."""
+        if self.pipeline_factory is None:
+            raise EvalDataError(
+                "EvalContext.pipeline_factory",
+                "is not set, so no pipeline can be run",
+                "pass pipeline_factory (rasd.eval.runner.run sets the default pipeline)",
+            )
+        return self.pipeline_factory()
 
     def dataset_dir(self, name: str) -> Path:
         path = self.data_dir / name
@@ -94,6 +111,21 @@ class EvalContext:
                 "(default ../shared/data)",
             )
         return path
+
+
+def run_document(pipeline: Any, document: Document) -> tuple[Doc | None, str | None]:
+    """Run the pipeline on one document: ``(doc, None)``, or ``(None, message)`` when the
+    pipeline rejects the document with a RasdError (too short, unreadable...).
+
+    Other exceptions are bugs and propagate. The document still counts in the
+    scores: the caller treats a rejected document as one with no predictions.
+    """
+    from rasd.engine import process
+
+    try:
+        return process(pipeline, document), None
+    except RasdError as exc:
+        return None, str(exc)
 
 
 def git_commit(cwd: Path | None = None) -> str:
@@ -118,6 +150,7 @@ def report_dict(result: EvalResult, split: str) -> dict[str, Any]:
         "baselines": result.baselines,
         "anchors": result.anchors,
         "extra": result.extra,
+        "command": result.command,
     }
 
 

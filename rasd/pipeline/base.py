@@ -139,9 +139,25 @@ class Pipeline:
             doc.assigned.update(stage.assigns)
         return doc
 
-    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
+        """Process many documents; stages with a ``pipe`` method get whole batches."""
+        self.load()
+        batch: list[Doc] = []
         for doc in docs:
-            yield self(doc)
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def _run_batch(self, batch: list[Doc]) -> list[Doc]:
+        for stage in self.stages:
+            piper = getattr(stage, "pipe", None)
+            batch = piper(batch) if callable(piper) else [stage(d) for d in batch]
+            for d in batch:
+                d.assigned.update(stage.assigns)
+        return batch
 
     def stage(self, name: str) -> Stage:
         for s in self.stages:

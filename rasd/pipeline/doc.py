@@ -54,7 +54,8 @@ class PlaceRef:
 class PersonRef:
     span: Span  # the name
     role: Span | None = None  # "so-called commander of the foreign terrorist battalion"
-    nationality: Span | None = None  # "Uzbek"
+    nationality: Span | None = None  # where the nationality is stated ("of Uzbek nationality")
+    nationality_value: str | None = None  # the canonical demonym: "Uzbek"
     status: str | None = None  # arrested | killed | injured | abducted
     actor_span: Span | None = None  # the group the person belongs to
 

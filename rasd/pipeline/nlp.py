@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
+def _mark_paragraphs(sdoc: SpacyDoc) -> SpacyDoc:
+    """A line break starts a new sentence: headings and paragraphs never merge."""
+    for tok in sdoc[1:]:
+        prev = sdoc[tok.i - 1]
+        if ("\n" in prev.text or "\n" in prev.whitespace_) and not tok.is_space:
+            tok.is_sent_start = True
+    return sdoc
+
+
 def load_spacy(model: str) -> Language:
     """Load a spaCy pipeline by package name, with a clear error when it is missing."""
     import spacy
@@ -49,6 +58,7 @@ class NlpStage:
         if self.nlp is not None:
             return
         nlp = load_spacy(self.config.model)
+        _add_paragraph_splitter(nlp)
         patterns: list[dict[str, Any]] = []
         if self.config.rulers:
             for source in self.pattern_sources:
@@ -77,8 +87,20 @@ class NlpStage:
         texts = (d.text for d in docs)
         return [
             fill(d, sd)
-            for d, sd in zip(docs, self.nlp.pipe(texts, batch_size=self.config.batch_size), strict=True)
+            for d, sd in zip(
+                docs, self.nlp.pipe(texts, batch_size=self.config.batch_size), strict=True
+            )
         ]
+
+
+def _add_paragraph_splitter(nlp: Language) -> None:
+    from spacy.language import Language as _Language
+
+    if not _Language.has_factory("rasd_paragraphs"):
+        _Language.component("rasd_paragraphs", func=_mark_paragraphs)
+    first = "parser" if "parser" in nlp.pipe_names else None
+    if "rasd_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("rasd_paragraphs", before=first)
 
 
 def fill(doc: Doc, sdoc: SpacyDoc) -> Doc:

@@ -1,0 +1,307 @@
+"""rasd's command line. Each command parses options and calls one plain function."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from rasd.config import PipelineConfig, Settings
+from rasd.exceptions import RasdError, describe
+from rasd.records import Event, IngestProblem
+
+app = typer.Typer(
+    name="rasd",
+    help="rasd: coded, geocoded, dated conflict events with evidence, from security reporting.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="Pipeline TOML (default: built-in; see `rasd config`)."),
+]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="table, json, jsonl, acled-csv or geojson.")
+]
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    settings.check_safe()
+    return settings
+
+
+def _config(path: Path | None) -> PipelineConfig:
+    return PipelineConfig.load(path or _settings().pipeline_config)
+
+
+def _report_problem(p: IngestProblem) -> None:
+    where = f"{p.source}:{p.line}" if p.line is not None else p.source
+    err.print(f"[yellow]skipped[/] {where}: {p.message}.\n  fix: {p.fix}", highlight=False)
+
+
+def _print_table(events: list[Event]) -> None:
+    table = Table(show_lines=False)
+    for col in (
+        "event_date",
+        "sub_event_type",
+        "actor1",
+        "actor2",
+        "location",
+        "admin1",
+        "geo",
+        "fat.",
+    ):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        table.add_row(
+            str(e.event_date or ""),
+            e.sub_event_type,
+            e.actor1.name if e.actor1 else "",
+            e.actor2.name if e.actor2 else "",
+            e.location,
+            e.place.admin1 if e.place else "",
+            str(e.geo_precision),
+            str(e.fatalities),
+        )
+    out.print(table)
+
+
+@app.command()
+def extract(
+    path: Annotated[str, typer.Argument(help="A report file or directory, or - for stdin.")],
+    fmt: FormatOpt = "table",
+    config: ConfigOpt = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD for stdin text.")
+    ] = None,
+) -> None:
+    """Extract events from reports and print them; nothing is stored.
+
+    Example: rasd extract report.txt --format json
+    """
+    from rasd import ingest
+    from rasd.engine import build_pipeline
+    from rasd.service import Extraction, extract_records, write_events
+
+    cfg = _config(config)
+    if path == "-":
+        pub = date.fromisoformat(published) if published else None
+        records = ingest.read_stdin_text(sys.stdin.read(), published_at=pub, config=cfg.input)
+    else:
+        records = ingest.read_paths([path], cfg.input)
+    events: list[Event] = []
+    for item in extract_records(build_pipeline(cfg), records):
+        if isinstance(item, IngestProblem):
+            _report_problem(item)
+        elif isinstance(item, Extraction):
+            events.extend(item.events)
+            for w in item.warnings:
+                err.print(f"[yellow]warning[/] {w}", highlight=False)
+    if fmt == "table":
+        _print_table(events)
+    else:
+        write_events(events, fmt, sys.stdout)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or directories (.txt, .html, .jsonl).")
+    ],
+    config: ConfigOpt = None,
+) -> None:
+    """Extract events from reports and store them (idempotent: re-ingesting changes nothing).
+
+    Example: rasd ingest reports/ feed.jsonl
+    """
+    from rasd.engine import build_pipeline
+    from rasd.ingest import read_paths
+    from rasd.service import ingest, open_store
+
+    cfg = _config(config)
+    pipeline = build_pipeline(cfg)
+    records = list(read_paths(paths, cfg.input))
+    with open_store(_settings()) as store, _progress() as progress:
+        task = progress.add_task("ingesting", total=len(records))
+        summary = ingest(pipeline, store, records, on_progress=lambda _s: progress.advance(task))
+    for p in summary.problems:
+        _report_problem(p)
+    out.print(
+        f"{summary.documents} documents ({summary.new_documents} new), "
+        f"{summary.events_added} events added, {summary.events_unchanged} unchanged, "
+        f"{summary.events_removed} removed, {len(summary.problems)} skipped"
+    )
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+@app.command()
+def events(
+    since: Annotated[str | None, typer.Option(help="Earliest event date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Latest event date, YYYY-MM-DD.")] = None,
+    type_: Annotated[
+        list[str], typer.Option("--type", help="Event type or sub-event type (repeatable).")
+    ] = [],  # noqa: B006
+    actor: Annotated[str | None, typer.Option(help="Actor name contains this text.")] = None,
+    country: Annotated[str | None, typer.Option(help="Country name or ISO alpha-2 code.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="First-level region, e.g. Anbar.")] = None,
+    near: Annotated[str | None, typer.Option(help="LAT,LON,KM: within KM of a point.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List stored events that match the filters.
+
+    Example: rasd events --since 2023-09-01 --type Arrests --admin1 Kirkuk --format json
+    """
+    from rasd.service import open_store, parse_near, write_events
+    from rasd.store.base import EventQuery
+    from rasd.taxonomy import EVENT_TYPES
+
+    types = tuple(t for t in type_ if t in EVENT_TYPES)
+    subs = tuple(t for t in type_ if t not in EVENT_TYPES)
+    query = EventQuery(
+        since=_date_opt("--since", since),
+        until=_date_opt("--until", until),
+        event_types=types,
+        sub_event_types=subs,
+        actor=actor,
+        country=country,
+        admin1=admin1,
+        near=parse_near(near) if near else None,
+        limit=limit,
+    )
+    with open_store(_settings()) as store:
+        found = store.events(query)
+        if fmt == "table":
+            _print_table(list(found))
+        else:
+            write_events(found, fmt, sys.stdout)
+
+
+def _date_opt(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RasdError(f"{name} {value!r}", "is not a date", "write it as YYYY-MM-DD") from None
+
+
+@app.command()
+def export(
+    fmt: FormatOpt = "acled-csv",
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (default stdout).")
+    ] = None,
+) -> None:
+    """Export every stored event (streamed) as acled-csv, geojson, jsonl or json.
+
+    Example: rasd export --format geojson --out events.geojson
+    """
+    from rasd.service import open_store, write_events
+
+    with open_store(_settings()) as store:
+        if output is None:
+            write_events(store.events(), fmt, sys.stdout)
+            return
+        tmp = output.with_suffix(output.suffix + ".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            n = write_events(store.events(), fmt, fh)
+        tmp.replace(output)
+    err.print(f"wrote {n} events to {output}")
+
+
+@app.command()
+def doctor(config: ConfigOpt = None) -> None:
+    """Check the spaCy model, gazetteer, actor knowledge base and database, with fixes.
+
+    Example: rasd doctor
+    """
+    from rasd.doctor import run_checks
+
+    checks = run_checks(Settings(), _config(config))
+    for c in checks:
+        mark = "[green]ok[/]" if c.ok else "[red]FAIL[/]"
+        out.print(f"{mark}  {c.name}: {c.detail}", highlight=False)
+        if not c.ok:
+            out.print(f"      fix: {c.fix}", highlight=False)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+@app.command("config")
+def config_cmd() -> None:
+    """Print the default pipeline configuration (commented TOML) to copy and edit.
+
+    Example: rasd config > my-pipeline.toml
+    """
+    out.print(PipelineConfig.default_toml(), highlight=False, markup=False)
+
+
+@app.command("eval")
+def eval_cmd(
+    dataset: Annotated[
+        str, typer.Argument(help="geoparsing, re3d, case2021, acled, muc4, samples or all.")
+    ],
+    split: Annotated[str, typer.Option(help="dev or test (recorded in the report).")] = "dev",
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Folder holding the datasets (default ../shared/data).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N documents per corpus.")] = None,
+    report: Annotated[Path | None, typer.Option(help="JSON report path.")] = None,
+    errors: Annotated[Path | None, typer.Option(help="Errors JSONL path.")] = None,
+    report_dir: Annotated[Path, typer.Option(help="Where reports go by default.")] = Path(
+        "eval-reports"
+    ),
+) -> None:
+    """Score rasd against human-annotated data and write a JSON report and an errors file.
+
+    Example: rasd eval geoparsing --split dev --limit 50 --report geo.json
+    """
+    from rasd.eval.runner import run_cli
+
+    run_cli(
+        dataset, split, data_dir or Settings().shared_data_dir, limit, report, errors, report_dir
+    )
+
+
+@app.command()
+def demo() -> None:
+    """Ingest the built-in sample reports into the store and print what was found.
+
+    Example: rasd demo
+    """
+    from rasd.demo import run_demo
+
+    run_demo(out, err)
+
+
+def main() -> None:
+    try:
+        app()
+    except RasdError as exc:
+        err.print(describe(exc), highlight=False, markup=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

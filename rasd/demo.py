@@ -1,0 +1,74 @@
+"""`rasd demo` / `make demo`: ingest the invented sample reports and show what rasd found."""
+
+from __future__ import annotations
+
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from rasd.config import PipelineConfig, Settings
+from rasd.engine import build_pipeline
+from rasd.ingest import read_paths
+from rasd.service import ingest, open_store
+from rasd.store.base import EventQuery
+
+
+def samples_dir() -> Path:
+    return Path(str(resources.files("rasd").joinpath("samples")))
+
+
+def sample_files() -> list[Path]:
+    """The sample reports (not their expected-output files)."""
+    root = samples_dir()
+    return sorted(
+        p
+        for p in root.iterdir()
+        if p.suffix in {".txt", ".html", ".jsonl"} and ".expected" not in p.name
+    )
+
+
+def run_demo(out: Console, err: Console) -> None:
+    settings = Settings()
+    config = PipelineConfig.load(settings.pipeline_config)
+    files = sample_files()
+    out.print(f"rasd demo: ingesting {len(files)} invented sample reports from {samples_dir()}")
+    with open_store(settings) as store:
+        summary = ingest(build_pipeline(config), store, read_paths(files, config.input))
+        table = Table(title="Events in the store")
+        for col in (
+            "date",
+            "type",
+            "sub-event type",
+            "actor1",
+            "actor2",
+            "location",
+            "admin1",
+            "fat.",
+        ):
+            table.add_column(col, overflow="fold")
+        found = list(store.events(EventQuery(order="event_date")))
+        for e in found:
+            table.add_row(
+                str(e.event_date or ""),
+                e.event_type,
+                e.sub_event_type,
+                e.actor1.name if e.actor1 else "",
+                e.actor2.name if e.actor2 else "",
+                e.location,
+                e.place.admin1 if e.place else "",
+                str(e.fatalities),
+            )
+        out.print(table)
+    by_type = Counter(e.event_type for e in found)
+    out.print(
+        f"{summary.documents} documents, {len(found)} events in {settings.resolved_database_url()}; "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(by_type.items()))
+    )
+    for p in summary.problems:
+        err.print(f"skipped {p.source}: {p.message}. fix: {p.fix}", highlight=False)
+    out.print(
+        "Try: rasd events --admin1 Kirkuk   |   rasd export --format geojson --out events.geojson"
+    )

@@ -1,0 +1,381 @@
+"""Read report files into ``Document`` records.
+
+Every reader yields ``Document`` or ``IngestProblem`` records and never raises for
+one bad file or line: the batch goes on and the caller reports the problems.
+
+Formats (by extension, case-insensitive; ``.gz`` may follow ``.txt`` and ``.jsonl``):
+
+``.txt``
+    The report text, UTF-8. An optional header block at the top (see
+    :func:`rasd.pipeline.normalise.split_header`)::
+
+        date 2023-09-27
+        title: Arrests in Kirkuk
+        url: https://example.org/a
+        source: Iraqi News Agency
+
+    Each line is optional and they may come in any order. The ``date`` line may
+    carry the start of the body after the date (``date 2023-09-27 These
+    operations ...``). A ``date`` line that does not parse is a problem for the
+    file; a missing one is allowed (later stages warn about relative dates).
+``.html`` / ``.htm``
+    Main text, title, date and canonical URL extracted with trafilatura.
+``.jsonl``
+    One report per line: ``{"text": ..., "published_at": "2023-09-27",
+    "url": ..., "title": ..., "source": ..., "language": "en"}``. Only ``text``
+    is required; ``date`` is accepted for ``published_at``. A bad line is a
+    problem naming the file and line; the other lines go on.
+directories
+    Read recursively in sorted order, hidden files and folders skipped.
+
+``Document.source`` is the ``source`` header/field when given, else the file path
+(``path:line`` for JSONL lines). Ids are content hashes of the normalised text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from rasd.config import InputConfig
+from rasd.pipeline.normalise import normalise_text, parse_date, split_header
+from rasd.records import Document, IngestProblem
+
+IngestRecord = Document | IngestProblem
+Format = Literal["txt", "html", "jsonl"]
+
+_FORMATS: dict[str, Format] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+_GZIP_OK = {".txt", ".text", ".jsonl", ".ndjson", ".html", ".htm"}
+_CONVERT = "convert it to .txt, .html or .jsonl (UTF-8)"
+_DATE_FIX = "write the first line as `date YYYY-MM-DD` (e.g. `date 2023-09-27`)"
+
+
+class _Bad(Exception):
+    """Internal: one file or line cannot be used. Turned into an IngestProblem."""
+
+    def __init__(self, message: str, fix: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.line = line
+
+    def problem(self, source: str) -> IngestProblem:
+        return IngestProblem(source=source, line=self.line, message=self.message, fix=self.fix)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_paths(
+    paths: Sequence[Path | str], config: InputConfig | None = None
+) -> Iterator[IngestRecord]:
+    """Read files and directories in the order given (directories sorted, recursively)."""
+    config = config or InputConfig()
+    for path in paths:
+        yield from read_path(Path(path), config)
+
+
+def read_path(path: Path, config: InputConfig | None = None) -> Iterator[IngestRecord]:
+    """Read one file, or every supported file under a directory."""
+    config = config or InputConfig()
+    if path.is_dir():
+        for child in _walk(path):
+            yield from _read_file(child, config)
+    elif path.exists():
+        yield from _read_file(path, config)
+    else:
+        yield IngestProblem(
+            source=str(path),
+            message="does not exist",
+            fix="check the path (and the working directory)",
+        )
+
+
+def read_stdin_text(
+    text: str,
+    config: InputConfig | None = None,
+    *,
+    source: str = "<stdin>",
+    fmt: Format = "txt",
+    published_at: date | None = None,
+) -> Iterator[IngestRecord]:
+    """Read text already in memory (standard input, an upload) as ``fmt``.
+
+    ``published_at``, when given, is the publication date of every document read,
+    overriding a ``date`` header line or field (an explicit option wins).
+    """
+    config = config or InputConfig()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    try:
+        _check_size(size, config)
+        if not text.strip():
+            raise _Bad("is empty", "pass the report text (or a file path)")
+        for record in _parse(text, fmt, source, config):
+            if published_at is not None and isinstance(record, Document):
+                record = record.model_copy(update={"published_at": published_at})
+            yield record
+    except _Bad as bad:
+        yield bad.problem(source)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def file_format(path: Path) -> tuple[Format | None, bool]:
+    """The format of a file from its extension, and whether it is gzipped."""
+    suffixes = [s.lower() for s in path.suffixes]
+    gzipped = bool(suffixes) and suffixes[-1] == ".gz"
+    if gzipped:
+        suffixes = suffixes[:-1]
+    ext = suffixes[-1] if suffixes else ""
+    if gzipped and ext not in _GZIP_OK:
+        return None, True
+    return _FORMATS.get(ext), gzipped
+
+
+def _read_file(path: Path, config: InputConfig) -> Iterator[IngestRecord]:
+    source = str(path)
+    fmt, gzipped = file_format(path)
+    try:
+        if fmt is None:
+            raise _Bad(f"unsupported file type {_ext_label(path)}", _CONVERT)
+        text = _read_text(path, gzipped, config)
+        yield from _parse(text, fmt, source, config)
+    except _Bad as bad:
+        yield bad.problem(source)
+
+
+def _ext_label(path: Path) -> str:
+    ext = "".join(path.suffixes[-2:]) if path.suffix.lower() == ".gz" else path.suffix
+    return ext or "(no extension)"
+
+
+def _check_size(size: int, config: InputConfig) -> None:
+    limit = int(config.max_file_mb * 1024 * 1024)
+    if size > limit:
+        raise _Bad(
+            f"is {size / 1048576:.1f} MB, larger than the {config.max_file_mb:g} MB limit",
+            "split it into smaller files (one report per file or per JSONL line), "
+            "or raise [input] max_file_mb in the pipeline config",
+        )
+
+
+def _read_text(path: Path, gzipped: bool, config: InputConfig) -> str:
+    """The decoded text of a file, size-checked before reading."""
+    try:
+        _check_size(path.stat().st_size, config)
+        data = _read_gzip(path, config) if gzipped else path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise _Bad(f"cannot be read ({reason})", "check the file's permissions") from exc
+    if not data.strip():
+        raise _Bad("is empty", "remove it, or put the report text in it")
+    return decode(data)
+
+
+def _read_gzip(path: Path, config: InputConfig) -> bytes:
+    limit = int(config.max_file_mb * 1024 * 1024)
+    try:
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except (gzip.BadGzipFile, EOFError) as exc:
+        raise _Bad(f"is not a valid gzip file ({exc})", "re-compress it with `gzip`") from exc
+    if len(data) > limit:
+        _check_size(len(data), config)
+    return data
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text from bytes, or a clear problem: binary, UTF-16 or another encoding.
+
+    Strict on purpose: text in another encoding is not guessed at, because a wrong
+    guess silently corrupts names and changes document ids.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise _Bad("is UTF-16 text, not UTF-8", "convert it: `iconv -f UTF-16 -t UTF-8 FILE > NEW`")
+    if b"\x00" in data:
+        raise _Bad(
+            "is a binary file (it contains NUL bytes), not text",
+            "give the report as .txt, .html or .jsonl",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(data, exc) from exc
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> _Bad:
+    where = f"byte {exc.start}"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = ""
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+    if text and printable >= 0.95 * len(text):
+        return _Bad(
+            f"is not UTF-8 (invalid at {where}); it looks like Windows-1252/Latin-1 text",
+            "convert it: `iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW` "
+            "(or `-f ISO-8859-1` if it is Latin-1)",
+        )
+    return _Bad(
+        f"is not UTF-8 text (invalid at {where}); it may be binary or another encoding",
+        "convert it to UTF-8, e.g. `iconv -f ENCODING -t UTF-8 FILE > NEW`",
+    )
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _parse(text: str, fmt: Format, source: str, config: InputConfig) -> Iterator[IngestRecord]:
+    if fmt == "jsonl":
+        yield from _parse_jsonl(text, source, config)
+    elif fmt == "html":
+        yield _parse_html(text, source, config)
+    else:
+        yield _parse_txt(text, source, config)
+
+
+def _parse_txt(text: str, source: str, config: InputConfig) -> Document:
+    head = split_header(normalise_text(text))
+    if head.bad_date is not None:
+        raise _Bad(f"has a date line with an unreadable date {head.bad_date!r}", _DATE_FIX, line=1)
+    return _document(
+        head.body,
+        config,
+        source=head.source or source,
+        url=head.url,
+        title=head.title,
+        published_at=head.published_at,
+    )
+
+
+def _document(text: str, config: InputConfig, line: int | None = None, **fields: Any) -> Document:
+    text = normalise_text(text)
+    if not text:
+        raise _Bad("has no report text", "put the report text in it", line=line)
+    if len(text) < config.min_chars:
+        raise _Bad(
+            f"has only {len(text)} characters of text, fewer than the minimum {config.min_chars}",
+            "check it is a complete report, or lower [input] min_chars in the pipeline config",
+            line=line,
+        )
+    return Document.from_text(text, **fields)
+
+
+def _parse_jsonl(text: str, source: str, config: InputConfig) -> Iterator[IngestRecord]:
+    seen = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        seen = True
+        try:
+            yield _jsonl_line(line, number, source, config)
+        except _Bad as bad:
+            yield bad.problem(source)
+    if not seen:
+        raise _Bad("is empty", 'write one JSON object per line with a "text" field')
+
+
+def _jsonl_line(line: str, number: int, source: str, config: InputConfig) -> Document:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise _Bad(
+            f"is not valid JSON ({exc.msg} at column {exc.colno})",
+            "write one complete JSON object per line",
+            line=number,
+        ) from exc
+    if not isinstance(obj, dict):
+        kind = type(obj).__name__
+        raise _Bad(f"is a JSON {kind}, not an object", 'write {"text": ...}', line=number)
+    body = obj.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise _Bad(
+            'has no "text" field (a non-empty string)', 'add "text": "<the report>"', line=number
+        )
+    return _document(
+        body,
+        config,
+        line=number,
+        source=_str_field(obj, "source", number) or f"{source}:{number}",
+        url=_str_field(obj, "url", number),
+        title=_str_field(obj, "title", number),
+        published_at=_jsonl_date(obj, number),
+        language=_str_field(obj, "language", number) or "en",
+    )
+
+
+def _str_field(obj: dict[str, Any], key: str, number: int) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Bad(
+            f'has a non-string "{key}" ({value!r})', f'write "{key}" as a string', line=number
+        )
+    return value.strip() or None
+
+
+def _jsonl_date(obj: dict[str, Any], number: int) -> date | None:
+    key = "published_at" if "published_at" in obj else "date"
+    value = _str_field(obj, key, number)
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise _Bad(
+            f'has an unreadable "{key}" {value!r}',
+            f'write "{key}" as "YYYY-MM-DD" or an ISO 8601 date-time',
+            line=number,
+        )
+    return parsed
+
+
+def _parse_html(text: str, source: str, config: InputConfig) -> Document:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        text,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if extracted is not None and not isinstance(extracted, dict):
+        extracted = extracted.as_dict()
+    result: dict[str, Any] = extracted or {}
+    body = result.get("text") or ""
+    if not body.strip():
+        raise _Bad(
+            "has no extractable article text",
+            "check it is an article page (not a script-rendered or empty page); "
+            "or save the article text as .txt",
+        )
+    published = result.get("date")
+    return _document(
+        body,
+        config,
+        source=source,
+        url=result.get("url") or None,
+        title=result.get("title") or None,
+        published_at=parse_date(published) if published else None,
+    )

@@ -1,0 +1,139 @@
+"""Plain functions behind the CLI commands (and, later, the API): no printing here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from rasd.config import PipelineConfig, Settings
+from rasd.engine import process
+from rasd.exceptions import RasdError
+from rasd.ingest import read_paths
+from rasd.pipeline.base import Pipeline
+from rasd.records import Document, Event, IngestProblem
+from rasd.store.base import EventQuery, Store
+
+FORMATS = ("table", "json", "jsonl", "acled-csv", "geojson")
+
+
+@dataclass
+class Extraction:
+    document: Document
+    events: list[Event]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    documents: int = 0
+    new_documents: int = 0
+    events_added: int = 0
+    events_unchanged: int = 0
+    events_removed: int = 0
+    problems: list[IngestProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def extract_records(
+    pipeline: Pipeline, records: Iterable[Document | IngestProblem]
+) -> Iterator[Extraction | IngestProblem]:
+    """Run the pipeline on each readable document; pass problems through unchanged."""
+    for record in records:
+        if isinstance(record, IngestProblem):
+            yield record
+            continue
+        try:
+            doc = process(pipeline, record)
+        except RasdError as exc:
+            yield IngestProblem(source=record.source, message=exc.problem, fix=exc.fix)
+            continue
+        yield Extraction(doc.document, doc.events, doc.warnings)
+
+
+def extract_paths(
+    pipeline: Pipeline, paths: Sequence[Path | str], config: PipelineConfig
+) -> Iterator[Extraction | IngestProblem]:
+    return extract_records(pipeline, read_paths(paths, config.input))
+
+
+def ingest(
+    pipeline: Pipeline,
+    store: Store,
+    records: Iterable[Document | IngestProblem],
+    on_progress: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """Extract and store each document atomically; bad input is reported, never fatal."""
+    summary = IngestSummary()
+    for item in extract_records(pipeline, records):
+        if isinstance(item, IngestProblem):
+            summary.problems.append(item)
+        else:
+            result = store.add(item.document, item.events)
+            summary.documents += 1
+            summary.new_documents += int(result.new_document)
+            summary.events_added += result.events_added
+            summary.events_unchanged += result.events_unchanged
+            summary.events_removed += result.events_removed
+            summary.warnings.extend(item.warnings)
+        if on_progress is not None:
+            on_progress(item.source if isinstance(item, IngestProblem) else item.document.source)
+    return summary
+
+
+def parse_near(value: str) -> tuple[float, float, float]:
+    """'LAT,LON,KM' -> (lat, lon, km), with a clear error."""
+    parts = value.split(",")
+    try:
+        lat, lon, km = (float(p) for p in parts)
+    except ValueError:
+        raise RasdError(
+            f"--near {value!r}", "is not LAT,LON,KM", "write e.g. --near 35.47,44.39,25"
+        ) from None
+    return lat, lon, km
+
+
+def write_events(
+    events: Iterable[Event], fmt: str, out: IO[str], store: Store | None = None
+) -> int:
+    """Write events in a machine format; returns how many were written."""
+    from rasd import export
+
+    counter = _Counter(events)
+    if fmt == "json":
+        export.write_json(counter, out)
+    elif fmt == "jsonl":
+        export.write_jsonl(counter, out)
+    elif fmt == "acled-csv":
+        export.write_acled_csv(counter, out)
+    elif fmt == "geojson":
+        export.write_geojson(counter, out)
+    else:
+        raise RasdError(
+            f"--format {fmt}", "is not a machine format", f"use one of {', '.join(FORMATS[1:])}"
+        )
+    return counter.n
+
+
+class _Counter:
+    def __init__(self, events: Iterable[Event]) -> None:
+        self.events = events
+        self.n = 0
+
+    def __iter__(self) -> Iterator[Event]:
+        for e in self.events:
+            self.n += 1
+            yield e
+
+
+def open_store(settings: Settings) -> Store:
+    from rasd.store.sql import SqlStore
+
+    store = SqlStore(settings.resolved_database_url())
+    store.migrate()
+    return store
+
+
+def query_events(store: Store, query: EventQuery) -> Iterator[Event]:
+    return store.events(query)

@@ -1,0 +1,132 @@
+"""Alembic migrations: shipped in the package, idempotent, and in step with the models."""
+
+from __future__ import annotations
+
+import sqlite3
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+from strategies import sample_document, sample_event
+
+from rasd.store import SqlStore, schema
+from rasd.store.models import Base
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(db_url: str) -> str:
+    return db_url.removeprefix("sqlite:///")
+
+
+def test_store_migrations_twice_is_noop(db_url: str) -> None:
+    store = SqlStore(db_url)
+    store.migrate()
+    doc = sample_document()
+    store.add(doc, [sample_event(doc)])
+    store.migrate()
+    SqlStore(db_url).migrate()  # a second process
+    assert store.count_events() == 1
+    with sqlite3.connect(_path(db_url)) as conn:
+        rows = conn.execute(f"SELECT version_num FROM {schema.VERSION_TABLE}").fetchall()
+    assert rows == [(schema.head_revision(),)]
+
+
+def test_store_migrations_models_match_migrations(db_url: str) -> None:
+    SqlStore(db_url).migrate()
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "version_table": schema.VERSION_TABLE}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_store_migrations_downgrade_and_upgrade(db_url: str) -> None:
+    SqlStore(db_url).migrate()
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), "base")
+    with engine.connect() as conn:
+        tables = {
+            r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+        }
+    engine.dispose()
+    assert tables <= {schema.VERSION_TABLE}
+    SqlStore(db_url).migrate()
+    assert SqlStore(db_url).open().stats().events == 0
+
+
+def test_store_migrations_in_memory_url() -> None:
+    store = SqlStore("sqlite://")
+    store.migrate()
+    doc = sample_document()
+    store.add(doc, [sample_event(doc)])
+    assert store.stats().events == 1
+
+
+def test_store_migrations_sqlite_pragmas(db_url: str) -> None:
+    store = SqlStore(db_url)
+    store.migrate()
+    with sqlite3.connect(_path(db_url)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with store._connect().connect() as conn:  # the store's own connections
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_store_migrations_auto_migrate(db_url: str) -> None:
+    with SqlStore(db_url, auto_migrate=True) as store:
+        assert store.stats().documents == 0
+
+
+def test_store_migrations_shipped_as_package_data() -> None:
+    """The script directory is found via importlib.resources and pyproject ships its files."""
+    location = Path(schema.script_location())
+    shipped = [p.relative_to(ROOT / "rasd").as_posix() for p in location.rglob("*.py")]
+    assert "store/migrations/env.py" in shipped
+    assert "store/migrations/versions/0001_initial.py" in shipped
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["rasd"]
+    for path in shipped:
+        assert any(fnmatch(path, pattern) for pattern in patterns), path
+
+
+def test_store_migrations_single_head() -> None:
+    assert schema.head_revision() == "0001"
+    assert schema.known_revisions() == {"0001"}
+
+
+@pytest.mark.parametrize("revision", ["9999"])
+def test_store_migrations_unknown_revision_refused(db_url: str, revision: str) -> None:
+    from rasd.exceptions import StoreError
+
+    SqlStore(db_url).migrate()
+    with sqlite3.connect(_path(db_url)) as conn:
+        conn.execute(f"UPDATE {schema.VERSION_TABLE} SET version_num = ?", (revision,))
+    with pytest.raises(StoreError, match="unknown to this version of rasd"):
+        SqlStore(db_url).open()
+
+
+def test_store_migrations_failure_rolls_back(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DDL runs in one transaction: a migration failing half-way leaves no table behind."""
+    from alembic.operations import Operations
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated failure after the first tables were created")
+
+    monkeypatch.setattr(Operations, "create_index", broken)
+    with pytest.raises(RuntimeError, match="simulated"):
+        SqlStore(db_url).migrate()
+    with sqlite3.connect(_path(db_url)) as conn:
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+    assert tables == []
+    monkeypatch.undo()
+    SqlStore(db_url).migrate()
+    assert SqlStore(db_url).open().stats().documents == 0
