@@ -1,12 +1,12 @@
 """Golden comparison: the full pipeline on each invented sample against its expected file.
 
 Only the fields an expected event lists are compared (see rasd/samples/README.md).
-Accuracy is measured, not asserted: a sample whose events differ is reported as
-XFAIL with every difference in the reason (shown by the ``-ra`` summary). The test
-fails outright only if the pipeline crashes. To turn differences into failures
-with the full message, run::
+Samples with a known, documented gap are listed in fixtures/golden_known_gaps.json
+and reported as XFAIL with every difference; the list is strict both ways (a listed
+sample that starts matching fails, an unlisted sample that stops matching fails),
+so the test guards every sample that works today. To see the differences::
 
-    pytest tests/test_samples_golden.py --runxfail -q -p no:xdist
+    pytest tests/test_samples_golden.py -m slow -rxX -q -p no:xdist
 """
 
 from __future__ import annotations
@@ -211,15 +211,33 @@ def test_samples_golden_compare_reports_differences(
         assert needle in problem
 
 
+KNOWN_GAPS_FILE = Path(__file__).parent / "fixtures" / "golden_known_gaps.json"
+#: Samples where the pipeline is known to differ from the hand-coded expectation, with
+#: the reason. Strict: a listed sample that starts matching fails until it is removed,
+#: and an unlisted sample that stops matching fails. Regenerate the list only after
+#: reading the differences (pytest tests/test_samples_golden.py -m slow -rxX).
+KNOWN_GAPS: dict[str, str] = json.loads(KNOWN_GAPS_FILE.read_text("utf-8"))
+
+
+def _case_id(path: Path, index: int) -> str:
+    return f"{path.name}#{index + 1}" if path.suffix == ".jsonl" else path.name
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("path", "index"),
-    CASES,
-    ids=[f"{p.name}#{i + 1}" if p.suffix == ".jsonl" else p.name for p, i in CASES],  # fmt: skip
-)
+@pytest.mark.parametrize(("path", "index"), CASES, ids=[_case_id(p, i) for p, i in CASES])
 def test_samples_golden_pipeline_matches_expected(pipeline: Any, path: Path, index: int) -> None:
     events = extract(pipeline, _document(path, index))
     problems = compare(_expected(path, index), events)
-    if problems:
-        pytest.xfail(f"{path.name}: " + " | ".join(problems))
-    assert not problems, "\n".join(problems)  # reached only with --runxfail
+    case = _case_id(path, index)
+    if case in KNOWN_GAPS:
+        if not problems:
+            pytest.fail(
+                f"{case} now matches its expected file: remove it from {KNOWN_GAPS_FILE.name}"
+            )
+        pytest.xfail(f"known gap ({KNOWN_GAPS[case]}): " + " | ".join(problems))
+    assert not problems, f"{case}: " + "\n".join(problems)
+
+
+def test_samples_golden_known_gaps_name_real_cases() -> None:
+    ids = {_case_id(p, i) for p, i in CASES}
+    assert set(KNOWN_GAPS) <= ids, set(KNOWN_GAPS) - ids

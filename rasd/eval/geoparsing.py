@@ -45,7 +45,8 @@ from typing import Any
 
 from rasd.eval.base import PRF, ErrorRecord, EvalContext, EvalResult, run_document
 from rasd.eval.scoring import haversine_km, match_spans, sentence_around, span_mapper
-from rasd.exceptions import EvalDataError
+from rasd.exceptions import EvalDataError, RasdError
+from rasd.pipeline.doc import Doc
 from rasd.records import Document, Mention, Place
 
 NAME = "geoparsing"
@@ -60,6 +61,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ACC_KM = 161.0
 UNRESOLVED_KM = 20038.0
 MAX_SHIFT = 10
+BATCH_SIZE = 16
 ANCHORS = {
     "mordecai3_acc_161km": "LGL 82.7, GWN 94.1, TR-News 87.3 (Halterman 2023, arXiv 2303.13675; "
     "resolution given gold toponyms)",
@@ -354,10 +356,50 @@ class _Systems:
 def predicted_spans(pipeline: Any, doc: GoldDoc) -> tuple[list[tuple[int, int]], str | None]:
     """rasd's place-mention spans (in the original text's offsets), or an error message."""
     processed, error = run_document(pipeline, Document.from_text(doc.text))
+    return _place_spans(processed, doc), error
+
+
+def _place_spans(processed: Doc | None, doc: GoldDoc) -> list[tuple[int, int]]:
     if processed is None:
-        return [], error
+        return []
     mapper = span_mapper(processed.text, doc.text)
-    return [mapper(m.start, m.end) for m in processed.mentions if m.label in PLACE_LABELS], None
+    return [mapper(m.start, m.end) for m in processed.mentions if m.label in PLACE_LABELS]
+
+
+def predicted_spans_many(
+    pipeline: Any, docs: list[GoldDoc], batch_size: int = BATCH_SIZE
+) -> list[tuple[list[tuple[int, int]], str | None]]:
+    """``predicted_spans`` for many documents, through ``pipeline.pipe`` in batches when it
+    has one (a batch a stage rejects is run again document by document)."""
+    piper = getattr(pipeline, "pipe", None)
+    if piper is None:
+        return [predicted_spans(pipeline, d) for d in docs]
+    out: list[tuple[list[tuple[int, int]], str | None]] = []
+    for i in range(0, len(docs), batch_size):
+        chunk = docs[i : i + batch_size]
+        try:
+            processed = list(piper([Doc(Document.from_text(d.text)) for d in chunk]))
+        except RasdError:
+            out.extend(predicted_spans(pipeline, d) for d in chunk)
+            continue
+        out.extend((_place_spans(p, d), None) for p, d in zip(processed, chunk, strict=True))
+    return out
+
+
+def spacy_spans_many(nlp: Any, texts: list[str]) -> list[list[tuple[int, int]]]:
+    """Plain spaCy NER place spans; only the NER component runs (it has its own tok2vec)."""
+    enabled = [n for n in ("tok2vec", "ner") if n in nlp.pipe_names and _needed(nlp, n)]
+    with nlp.select_pipes(enable=enabled or None):
+        return [
+            [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ in PLACE_LABELS]
+            for sdoc in nlp.pipe(texts, batch_size=BATCH_SIZE)
+        ]
+
+
+def _needed(nlp: Any, name: str) -> bool:
+    if name != "tok2vec":
+        return True
+    return "ner" in getattr(nlp.get_pipe(name), "listening_components", [])
 
 
 def resolve_gold(systems: _Systems, doc: GoldDoc) -> dict[tuple[int, int], Place]:
@@ -438,26 +480,31 @@ class _CorpusRun:
     realigned: int = 0
 
 
-def _run_doc(systems: _Systems, doc: GoldDoc, run: _CorpusRun, errors: list[ErrorRecord]) -> None:
-    pred, error = predicted_spans(systems.pipeline, doc)
-    run.rejected += error is not None
-    resolved = _score_places(systems, doc, resolve_gold(systems, doc))
-    run.rasd.add(Totals(recognition_prf(doc.toponyms, pred, "exact"),
-                        recognition_prf(doc.toponyms, pred, "overlap"), resolved))
-    geo = geotext_spans(doc.text)
-    run.geotext.add(Totals(recognition_prf(doc.toponyms, geo, "exact"),
-                           recognition_prf(doc.toponyms, geo, "overlap")))
-    if systems.nlp is not None:
-        sp = spacy_spans(systems.nlp, doc.text)
-        run.spacy.add(Totals(recognition_prf(doc.toponyms, sp, "exact"),
-                             recognition_prf(doc.toponyms, sp, "overlap")))
-    run.prior.extend(_score_places(systems, doc, population_prior(systems, doc)))
-    run.gold += len(doc.toponyms)
-    run.resolvable += sum(g.resolvable for g in doc.toponyms)
-    run.mismatches += doc.offset_mismatches
-    run.realigned += doc.realigned
-    errors.extend(_recognition_errors(doc, pred))
-    errors.extend(_resolution_errors(doc, resolved))
+def _run_corpus(systems: _Systems, docs: list[GoldDoc], run: _CorpusRun,
+                errors: list[ErrorRecord]) -> None:
+    predictions = predicted_spans_many(systems.pipeline, docs)
+    baseline = spacy_spans_many(systems.nlp, [d.text for d in docs]) if systems.nlp else None
+    for i, doc in enumerate(docs):
+        pred, error = predictions[i]
+        run.rejected += error is not None
+        resolved = _score_places(systems, doc, resolve_gold(systems, doc))
+        run.rasd.add(_recognition(doc, pred, resolved))
+        run.geotext.add(_recognition(doc, geotext_spans(doc.text)))
+        if baseline is not None:
+            run.spacy.add(_recognition(doc, baseline[i]))
+        run.prior.extend(_score_places(systems, doc, population_prior(systems, doc)))
+        run.gold += len(doc.toponyms)
+        run.resolvable += sum(g.resolvable for g in doc.toponyms)
+        run.mismatches += doc.offset_mismatches
+        run.realigned += doc.realigned
+        errors.extend(_recognition_errors(doc, pred))
+        errors.extend(_resolution_errors(doc, resolved))
+
+
+def _recognition(doc: GoldDoc, pred: list[tuple[int, int]],
+                 resolved: list[Resolved] | None = None) -> Totals:
+    return Totals(recognition_prf(doc.toponyms, pred, "exact"),
+                  recognition_prf(doc.toponyms, pred, "overlap"), resolved or [])
 
 
 def _corpus_metrics(run: _CorpusRun) -> dict[str, float]:
@@ -471,8 +518,7 @@ def evaluate(ctx: EvalContext) -> EvalResult:
     runs: dict[str, _CorpusRun] = {}
     for corpus, docs in corpora.items():
         run = runs[corpus] = _CorpusRun()
-        for doc in docs:
-            _run_doc(systems, doc, run, result.errors)
+        _run_corpus(systems, docs, run, result.errors)
         result.counts.update({
             f"{corpus}.docs": len(docs), f"{corpus}.gold_toponyms": run.gold,
             f"{corpus}.resolvable_toponyms": run.resolvable,

@@ -38,6 +38,7 @@ import json
 import logging
 import math
 import os
+import re
 import sqlite3
 import time
 from collections import Counter, defaultdict
@@ -52,7 +53,8 @@ from rasd.gazetteer import sources
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+#: Places kept as ruler entries (patterns.py applies its own, higher, thresholds).
 RULER_CITY_POPULATION = 15000
 RULER_FOCUS_POPULATION = 1000
 RULER_FOCUS_COUNTRIES = ("IQ", "SY")
@@ -340,38 +342,47 @@ def _continents() -> list[Row]:
 # --------------------------------------------------------------------------- ruler entries
 
 
+_PATTERN_NAME = re.compile(r"^[A-Za-z][A-Za-z' .-]*[A-Za-z.]$")
+
+
 def _ascii_names(row: Row) -> set[str]:
-    out = {row.name} if row.name.isascii() else set()
-    for n in row.names:
-        if n.isascii() and any(ch.isupper() for ch in n) and not (n.isupper() and len(n) <= 4):
+    """Names that read as English-text names: ASCII letters, capitalised, not codes."""
+    out = set()
+    for n in {row.name} | row.names:
+        if _PATTERN_NAME.match(n) and n[0].isupper() and not (n.isupper() and len(n) <= 4):
             out.add(n)
     return out
 
 
 def ruler_entries(
     countries: Iterable[Row], admins: Iterable[Row], cities: Iterable[Row], continents: Iterable[Row]
-) -> set[tuple[str, str, str]]:
-    """(text, label, kind) for the entity ruler; ``kind`` drives the common-word filter."""
-    out: set[tuple[str, str, str]] = set()
+) -> set[tuple[str, str, str, int]]:
+    """(text, label, kind, population) for the entity ruler; ``patterns.py`` filters them.
+
+    Kinds: country, adm1 (worldwide), adm2 (Iraq, Syria), focus_city (Iraq and Syria,
+    1,000+ people or unknown), city (elsewhere, 15,000+ people), continent.
+    """
+    out: set[tuple[str, str, str, int]] = set()
     for r in countries:
-        out |= {(n, "GPE", "country") for n in _ascii_names(r) if not n.isupper() or len(n) > 1}
-        out |= {(n, "GPE", "country") for n in r.names if n.isupper() and 2 <= len(n) <= 4
-                and "." not in n and n in {"USA", "UK", "UAE", "DRC", "DPRK"}}
+        out |= {(n, "GPE", "country", r.pop) for n in _ascii_names(r)}
+        out |= {(n, "GPE", "country", r.pop) for n in r.names if n in SHORT_COUNTRY_NAMES}
     for r in admins:
         focus = r.cc in RULER_FOCUS_COUNTRIES
         if r.fcode == "ADM1" or (focus and r.fcode in ("ADM2", "ADMD")):
             kind = "adm1" if r.fcode == "ADM1" else "adm2"
-            names = _ascii_names(r) if focus else {r.name}
-            out |= {(strip_designators(n), "GPE", kind) for n in names if strip_designators(n)}
+            names = {strip_designators(n) for n in (_ascii_names(r) if focus else {r.name})}
+            out |= {(n, "GPE", kind, r.pop) for n in names if n}
     for r in cities:
-        focus = r.cc in RULER_FOCUS_COUNTRIES
-        if focus and (r.pop >= RULER_FOCUS_POPULATION or r.pop == 0):
-            out |= {(n, "GPE", "city") for n in _ascii_names(r)}
+        if r.cc in RULER_FOCUS_COUNTRIES and (r.pop >= RULER_FOCUS_POPULATION or r.pop == 0):
+            out |= {(n, "GPE", "focus_city", r.pop) for n in _ascii_names(r)}
         elif r.pop >= RULER_CITY_POPULATION:
-            out.add((r.name, "GPE", "city"))
+            out.add((r.name, "GPE", "city", r.pop))
     for r in continents:
-        out |= {(n, "LOC", "continent") for n in _ascii_names(r)}
+        out |= {(n, "LOC", "continent", r.pop) for n in _ascii_names(r)}
     return out
+
+
+SHORT_COUNTRY_NAMES = frozenset({"USA", "UK", "UAE", "DRC", "DPRK"})
 
 
 # --------------------------------------------------------------------------- writing
@@ -382,7 +393,7 @@ CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, country TEXT, cc TEXT, admin1 TEXT,
   admin2 TEXT, lat REAL, lon REAL, fclass TEXT, fcode TEXT, pop INTEGER, a1 TEXT, a2 TEXT);
 CREATE TABLE names (key TEXT, place INTEGER, strict TEXT);
-CREATE TABLE ruler (text TEXT, label TEXT, kind TEXT);
+CREATE TABLE ruler (text TEXT, label TEXT, kind TEXT, pop INTEGER);
 """
 
 
@@ -401,7 +412,9 @@ def _name_rows(row: Row) -> Iterable[tuple[str, int, str]]:
         yield key, row.id, "|".join(sorted(stricts))
 
 
-def _write(path: Path, rows: list[Row], ruler: set[tuple[str, str, str]], meta: dict[str, str]) -> int:
+def _write(
+    path: Path, rows: list[Row], ruler: set[tuple[str, str, str, int]], meta: dict[str, str]
+) -> int:
     con = sqlite3.connect(path)
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _DDL)
@@ -416,7 +429,7 @@ def _write(path: Path, rows: list[Row], ruler: set[tuple[str, str, str]], meta: 
         batch = [n for r in rows for n in _name_rows(r)]
         n_names = len(batch)
         con.executemany("INSERT INTO names VALUES (?,?,?)", batch)
-        con.executemany("INSERT INTO ruler VALUES (?,?,?)", sorted(ruler))
+        con.executemany("INSERT INTO ruler VALUES (?,?,?,?)", sorted(ruler))
         con.execute("CREATE INDEX names_key ON names(key)")
         meta["names"] = str(n_names)
         con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))

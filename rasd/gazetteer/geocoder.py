@@ -185,7 +185,7 @@ class GazetteerGeocoder:
     def _build_patterns(self) -> list[dict[str, Any]]:
         assert self._con is not None
         with self._lock:
-            entries = self._con.execute("SELECT text, label, kind FROM ruler").fetchall()
+            entries = self._con.execute("SELECT text, label, kind, pop FROM ruler").fetchall()
         return build_patterns(entries)
 
     def meta(self) -> dict[str, str]:

@@ -47,6 +47,7 @@ _ARABIC_LETTERS = str.maketrans(
         "،": " ",
     }
 )
+_SCHWA = str.maketrans({"ə": "a", "Ə": "A"})  # Azerbaijani; unidecode gives "@"
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4]")
 _NON_WORD = re.compile(r"[^\w]+")
 _DOUBLED = re.compile(r"(.)\1+")
@@ -54,7 +55,8 @@ _DIGIT = re.compile(r"\d")
 
 #: Article tokens dropped by the loose key (anywhere in the name: "Salah ad Din").
 ARTICLES = frozenset(
-    {"al", "el", "ar", "as", "ash", "ad", "adh", "an", "at", "ath", "az", "ad-", "ul", "ud"}
+    {"al", "el", "ar", "as", "ash", "ad", "adh", "an", "at", "ath", "az", "ul", "ud", "ez", "es",
+     "ed", "esh", "et"}
 )
 #: Dropped only as the first token: "The Hague", "the Netherlands".
 LEADING_ONLY = frozenset({"the"})
@@ -90,6 +92,7 @@ LEADING: dict[str, str] = {
     "state of": "ADM1",
     "region of": "ADM1",
     "muhafazat": "ADM1",
+    "iqlim": "ADM1",
     "muhafazah": "ADM1",
     "provincia de": "ADM1",
     "provincia di": "ADM1",
@@ -146,7 +149,7 @@ def strict_key(text: str) -> str:
     elif has_arabic(text):
         return _fold_arabic(text)
     else:
-        ascii_text = _APOSTROPHES.sub("", unidecode(_APOSTROPHES.sub("", text)))
+        ascii_text = _APOSTROPHES.sub("", unidecode(_APOSTROPHES.sub("", text.translate(_SCHWA))))
     return " ".join(_NON_WORD.sub(" ", ascii_text.casefold()).replace("_", " ").split())
 
 
@@ -209,4 +212,4 @@ def display_name(text: str) -> str:
     """A name without diacritics for display (``"Ar Ruţbah"`` -> ``"Ar Rutbah"``)."""
     if has_arabic(text):
         return text
-    return " ".join(_APOSTROPHES.sub("'", unidecode(text)).split())
+    return " ".join(_APOSTROPHES.sub("'", unidecode(text.translate(_SCHWA))).split())

@@ -1,14 +1,21 @@
 """spaCy EntityRuler patterns from the gazetteer's ruler entries.
 
-The index stores ``(text, label, kind)`` entries (see ``build.ruler_entries``):
-countries, admin1 areas worldwide, Iraqi and Syrian admin2 areas and places of
-1,000+ people, places of 15,000+ people elsewhere, continents.
+The index stores ``(text, label, kind, population)`` entries (see
+``build.ruler_entries``): countries, admin1 areas worldwide, Iraqi and Syrian admin2
+areas and places of 1,000+ people, places of 15,000+ people elsewhere, continents.
+Of the places outside Iraq and Syria only those of ``CITY_POPULATION``+ people
+become patterns: spaCy's NER finds most of them already, and every extra name is
+another person or company name ("Alice", "Ames") the ruler would call a place.
 
-Patterns are token patterns on ``ORTH``, so they match only as capitalised in the
-entry ("Nice" the city, not "nice"); the ruler's ``phrase_matcher_attr`` does not
-apply to them. Single-token names of a label share one pattern with an ``IN`` set,
-which keeps the matcher fast however many names there are. A trailing
+Single-token names of a label share one token pattern on ``ORTH`` with an ``IN``
+set: it matches only as capitalised in the entry ("Nice" the city, not "nice"),
+and one pattern keeps spaCy's Matcher fast however many names there are (a token
+pattern per name costs ~1.5 s per 1,000-word document with 13k names). A trailing
 "Governorate", "Province", "District", "County"... is matched as part of the name.
+Multi-word names ("Salah al-Din", "New York") are phrase patterns, which the
+ruler matches through its PhraseMatcher (hash lookups; case-insensitive with the
+ruler's ``phrase_matcher_attr = "LOWER"``); a lower-case multi-word name is rare
+in running text.
 
 Names dropped: spaCy stop words, names under 3 letters, the curated ``stop_names``
 (given names that are also villages), and, for towns and admin2 areas (not for
@@ -27,9 +34,11 @@ from typing import Any
 from rasd.gazetteer.normalize import ARTICLES
 
 #: Bump when the pattern rules change (cached pattern files carry it in their name).
-PATTERNS_VERSION = 1
+PATTERNS_VERSION = 3
 DESIGNATORS = ["governorate", "province", "district", "subdistrict", "county", "parish"]
 ALWAYS_KEPT_KINDS = frozenset({"country", "adm1", "continent"})
+#: Smallest population of a place outside Iraq and Syria that becomes a pattern.
+CITY_POPULATION = 100_000
 _ARTICLE_FORMS = ("Al", "al", "Ar", "ar", "As", "as", "Ad", "ad", "An", "an", "At", "at",
                   "Az", "az", "Ash", "ash", "El", "el")
 
@@ -121,7 +130,9 @@ def keep_entry(text: str, kind: str, stop_names: frozenset[str]) -> bool:
 
 
 def build_patterns(
-    entries: Iterable[tuple[str, str, str]], stop_names: frozenset[str] | None = None
+    entries: Iterable[tuple[str, str, str, int]],
+    stop_names: frozenset[str] | None = None,
+    city_population: int = CITY_POPULATION,
 ) -> list[dict[str, Any]]:
     """EntityRuler patterns (dicts with ``label`` and a token ``pattern``)."""
     if stop_names is None:
@@ -129,26 +140,27 @@ def build_patterns(
 
         stop_names = read_aliases().stop_names
     texts: dict[str, str] = {}
-    for text, label, kind in entries:
+    for text, label, kind, population in entries:
+        if kind == "city" and population < city_population:
+            continue
         if not text or not text[:1].isupper() or not keep_entry(text, kind, stop_names):
             continue
         for variant in article_variants(text):
             texts.setdefault(variant, label)
     single: dict[str, set[str]] = {}
-    multi: list[dict[str, Any]] = []
+    multi: dict[str, dict[str, Any]] = {}
     optional = {"LOWER": {"IN": DESIGNATORS}, "OP": "?"}
     names = sorted(texts)
     for name, orths in zip(names, tokenize(names), strict=True):
         if len(orths) == 1:
             single.setdefault(texts[name], set()).add(orths[0])
         elif orths:
-            pattern = [{"ORTH": o} for o in orths] + [optional]
-            multi.append({"label": texts[name], "pattern": pattern})
+            multi.setdefault(name.lower(), {"label": texts[name], "pattern": name})
     merged = [
         {"label": label, "pattern": [{"ORTH": {"IN": sorted(words)}}, optional]}
         for label, words in sorted(single.items())
     ]
-    return merged + multi
+    return merged + list(multi.values())
 
 
 def cache_tag() -> str:

@@ -27,6 +27,7 @@ from rasd.config import PipelineConfig
 from rasd.pipeline.base import Backends, register
 from rasd.pipeline.doc import Doc, EventCandidate, Span
 from rasd.records import Actor
+from rasd.taxonomy import SUB_EVENT_TYPES
 
 T = TypeVar("T")
 
@@ -132,7 +133,35 @@ class ActorsStage:
             cand.actor1_resolved, cand.actor1 = [a for a, _ in pairs], [s for _, s in pairs]
             pairs = self.resolve_spans(doc, cand.actor2, country, when, present)
             cand.actor2_resolved, cand.actor2 = [a for a, _ in pairs], [s for _, s in pairs]
+            self.crowd_actors(cand, country)
         return doc
+
+    def crowd_actors(self, cand: EventCandidate, country: str) -> None:
+        """ACLED codes demonstrations with Protesters/Rioters (country) as the crowd's actor:
+        actor1 for protests and riots, actor2 for excessive force against protesters."""
+        sub = cand.sub_event_type
+        if SUB_EVENT_TYPES[sub] == "Violence against civilians" and not cand.actor2_resolved:
+            # ACLED: the victims of violence against civilians are Civilians (country)
+            civilians = self.kb.generic("civilians", country)
+            if civilians is not None:
+                cand.actor2_resolved, cand.actor2 = [civilians], []
+            return
+        crowd_word = {"Protests": "protesters", "Riots": "rioters"}.get(SUB_EVENT_TYPES[sub])
+        if crowd_word is None:
+            return
+        crowd = self.kb.generic(crowd_word, country)
+        if crowd is None:
+            return
+        if sub == "Excessive force against protesters":
+            if not any(a.actor_type == crowd.actor_type for a in cand.actor2_resolved):
+                others = [a for a in cand.actor1_resolved if a.actor_type != crowd.actor_type]
+                cand.actor1_resolved, cand.actor1 = others[:1], []
+                cand.actor2_resolved, cand.actor2 = [crowd, *cand.actor2_resolved], []
+            return
+        if not cand.actor1_resolved or cand.actor1_resolved[0].actor_type != crowd.actor_type:
+            rest = [a for a in cand.actor1_resolved if a.id != crowd.id]
+            cand.actor1_resolved = [crowd, *rest]
+            cand.actor1 = []  # no single span supports the generic crowd actor
 
     def country_of(self, cand: EventCandidate) -> str:
         if cand.place is not None and cand.place.country:
@@ -189,6 +218,8 @@ class ActorsStage:
                 self.kb, span.text, country, present
             )
             if actor is None:
+                if not any(ch.isupper() for ch in span.text):
+                    continue  # a descriptive phrase ("the shop owner") that names no group
                 doc.warnings.append(
                     f"actors: no actor found for {span.text!r} "
                     f"(characters {span.start}-{span.end}); if it names a group, "

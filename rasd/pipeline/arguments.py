@@ -113,8 +113,27 @@ def find_places(doc: Doc, cand: EventCandidate) -> list[PlaceRef]:
         before = doc.text[max(cand.sentence.start, m.start - 40) : m.start].lower()
         near = any(before.endswith(cue) or before.endswith(cue + "the ") for cue in NEAR_CUES)
         refs.append(PlaceRef(span=span, near=near, role="near" if near else "in"))
-    refs.sort(key=lambda r: abs(r.span.start - cand.trigger.start))
+    refs.sort(key=lambda r: (not _locative(doc, r.span), abs(r.span.start - cand.trigger.start)))
     return refs
+
+
+LOCATIVE_PREPS = (
+    "in ",
+    "near ",
+    "at ",
+    "outside ",
+    "around ",
+    "in the ",
+    "near the ",
+    "into ",
+    "from ",
+)
+
+
+def _locative(doc: Doc, span: Span) -> bool:
+    """Introduced by a locative preposition ("in the Hawija district"), not "wali of Kirkuk"."""
+    before = doc.text[max(0, span.start - 12) : span.start].lower()
+    return before.endswith(LOCATIVE_PREPS) or before.endswith(NEAR_CUES)
 
 
 def fill_date(doc: Doc, cand: EventCandidate, previous: EventCandidate | None) -> None:

@@ -3,6 +3,7 @@ and build the final ``Event`` records with evidence for every coded field."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -38,7 +39,16 @@ class AssembleStage:
         published = doc.document.published_at
         if published is None or cand.date is None:
             return False
+        if cand.date_evidence is None and _past_year(cand.sentence.text, published.year):
+            return True  # "In 2018, demonstrators set fire to ...": history, not news
         return cand.date.value < published - timedelta(days=self.config.max_days_before_publication)
+
+
+YEAR_RE = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _past_year(sentence: str, year: int) -> bool:
+    return any(int(y) < year for y in YEAR_RE.findall(sentence))
 
 
 def merge_references(cands: list[EventCandidate]) -> list[EventCandidate]:
@@ -78,18 +88,49 @@ def _compatible(a: EventCandidate, b: EventCandidate) -> bool:
     return not (ids_a and ids_b and not ids_a & ids_b)
 
 
+CROWD_TYPES = frozenset({"Protests", "Riots"})
+CROWD_SEVERITY = {
+    "Excessive force against protesters": 5,
+    "Violent demonstration": 4,
+    "Mob violence": 3,
+    "Protest with intervention": 2,
+    "Peaceful protest": 1,
+}
+
+
+def _same_area(a: EventCandidate, b: EventCandidate) -> bool:
+    return not a.place or not b.place or a.place.admin1 == b.place.admin1
+
+
+def _weak_follow_up(target: EventCandidate, cand: EventCandidate) -> bool:
+    """A later telling with no date of its own ("His aide was arrested with him"), or another
+    phase of the same demonstration (tear gas after the storming)."""
+    if not _same_area(target, cand):
+        return False
+    t_type = SUB_EVENT_TYPES[target.sub_event_type]
+    c_type = SUB_EVENT_TYPES[cand.sub_event_type]
+    undated = cand.date_evidence is None
+    if t_type in CROWD_TYPES and c_type in CROWD_TYPES:
+        same_day = (
+            target.date is not None
+            and cand.date is not None
+            and target.date.value == cand.date.value
+        )
+        return undated or same_day
+    return undated and target.sub_event_type == cand.sub_event_type
+
+
+def _same_telling(c: EventCandidate, cand: EventCandidate) -> bool:
+    return _compatible(c, cand) and (not c.place or not cand.place or c.place == cand.place)
+
+
 def merge_same_incident(cands: list[EventCandidate]) -> list[EventCandidate]:
     """One incident told twice in a report is one event: the first telling keeps the rest."""
     out: list[EventCandidate] = []
     for cand in cands:
-        target = next(
-            (
-                c
-                for c in out
-                if _compatible(c, cand) and (not c.place or not cand.place or c.place == cand.place)
-            ),
-            None,
-        )
+        target = next((c for c in out if _same_telling(c, cand)), None)
+        if target is None:
+            target = next((c for c in out if _weak_follow_up(c, cand)), None)
         if target is None:
             out.append(cand)
             continue
@@ -99,6 +140,8 @@ def merge_same_incident(cands: list[EventCandidate]) -> list[EventCandidate]:
 
 
 def _fill_missing(target: EventCandidate, other: EventCandidate) -> None:
+    if CROWD_SEVERITY.get(other.sub_event_type, 0) > CROWD_SEVERITY.get(target.sub_event_type, 0):
+        target.sub_event_type = other.sub_event_type
     if not target.actor1_resolved and other.actor1_resolved:
         target.actor1_resolved, target.actor1 = other.actor1_resolved, other.actor1
     if not target.actor2_resolved and other.actor2_resolved:

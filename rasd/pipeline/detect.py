@@ -161,7 +161,12 @@ def select(hits: list[Hit], sent: SpacySpan) -> list[Hit]:
         old = kept.get(etype)
         if old is None or _rank(hit) > _rank(old):
             kept[etype] = hit
-    chosen = list(kept.values())
+    chosen = [h for h in kept.values() if not _means_of_other(h, list(kept.values()))]
+    if any(SUB_EVENT_TYPES[h.sub_event_type] in {"Protests", "Riots"} for h in chosen):
+        # rioters "setting fire to" a building: part of the demonstration, not a separate event
+        # and security forces "opening fire on teachers protesting" is the intervention itself
+        absorbed = {"Looting/property destruction", "Attack", "Armed clash"}
+        chosen = [h for h in chosen if h.sub_event_type not in absorbed]
     violent = [h for h in chosen if h.lemma not in {"kill", "shoot"}]
     if len(violent) < len(chosen) and violent:
         # "killing two" in a sentence with another violent trigger is that event's toll
@@ -169,6 +174,15 @@ def select(hits: list[Hit], sent: SpacySpan) -> list[Hit]:
             h for h in chosen if h.lemma not in {"kill", "shoot"} or not _same_family(h, violent)
         ]
     return sorted(chosen, key=lambda h: h.start)
+
+
+def _means_of_other(hit: Hit, others: list[Hit]) -> bool:
+    """A noun in a prepositional phrase of another trigger: "arrested him ... in an ambush"."""
+    tok = hit.head
+    if tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ != "pobj":
+        return False
+    heads = {o.head for o in others if o is not hit}
+    return any(anc in heads for anc in list(tok.ancestors)[:8])
 
 
 def _same_family(hit: Hit, others: list[Hit]) -> bool:
@@ -205,6 +219,13 @@ def retype(hit: Hit, sent: SpacySpan) -> str | None:
     sub = hit.sub_event_type
     if hit.lemma in {"seize", "capture"}:
         return _retype_seize(hit, objects, words)
+    if hit.lemma in {"gather", "march"}:
+        return "Peaceful protest" if words & lx.PROTEST_CUES else None
+    if hit.lemma in {"suspend", "merge", "dissolve", "disband"}:
+        return sub if objects & lx.GROUP_ACTIVITY_OBJECTS or hit.lemma == "disband" else None
+    if hit.lemma == "beat":
+        subj = {t.lower_ for c in hit.head.children if c.dep_ == "nsubj" for t in c.subtree}
+        return "Mob violence" if subj & lx.CROWD_WORDS else "Attack"
     if SUB_EVENT_TYPES[sub] in {"Protests", "Riots"} or (
         sub == "Arrests" and words & lx.PROTEST_WORDS
     ):
@@ -248,7 +269,11 @@ def _retype_seize(hit: Hit, objects: set[str], words: set[str]) -> str | None:
 
 def _retype_protest(sub: str, words: set[str]) -> str:
     force = {"security", "police", "forces", "troops", "guards"}
-    if words & {"live", "killed", "kill", "shot", "wounded"} and words & lx.PROTEST_WORDS and words & force:
+    if (
+        words & {"live", "killed", "kill", "shot", "wounded"}
+        and words & lx.PROTEST_WORDS
+        and words & force
+    ):
         return "Excessive force against protesters"
     if words & {"tear", "disperse", "dispersed", "cannon", "batons", "arrested", "detained"}:
         return "Protest with intervention"

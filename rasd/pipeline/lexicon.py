@@ -84,6 +84,13 @@ LEMMA_TRIGGERS: Final[dict[str, tuple[str, float]]] = {
     "rally": ("Peaceful protest", 0.6),
     "riot": ("Violent demonstration", 0.75),
     "lynch": ("Mob violence", 0.8),
+    "gather": ("Peaceful protest", 0.35),
+    "march": ("Peaceful protest", 0.45),
+    "beat": ("Attack", 0.5),
+    "suspend": ("Change to group/activity", 0.4),
+    "dissolve": ("Change to group/activity", 0.5),
+    "disband": ("Change to group/activity", 0.6),
+    "merge": ("Change to group/activity", 0.4),
     # Generic violence: typed by context in ``retype``
     "attack": ("Armed clash", 0.55),
     "strike": ("Air/drone strike", 0.45),
@@ -363,6 +370,61 @@ PROTEST_WORDS: Final = frozenset(
         "crowd",
         "crowds",
         "march",
+    }
+)
+CROWD_WORDS: Final = frozenset(
+    {
+        "crowd",
+        "mob",
+        "villagers",
+        "residents",
+        "shoppers",
+        "traders",
+        "tribesmen",
+        "locals",
+        "dozens",
+        "hundreds",
+        "angry",
+    }
+)
+GROUP_ACTIVITY_OBJECTS: Final = frozenset(
+    {
+        "operations",
+        "activities",
+        "attacks",
+        "activity",
+        "operation",
+        "group",
+        "faction",
+        "militia",
+        "brigade",
+        "wing",
+        "movement",
+        "organisation",
+        "organization",
+        "party",
+    }
+)
+PROTEST_CUES: Final = frozenset(
+    {
+        "chant",
+        "chanting",
+        "banner",
+        "banners",
+        "slogan",
+        "slogans",
+        "placard",
+        "placards",
+        "demand",
+        "demanding",
+        "activists",
+        "protesters",
+        "demonstrators",
+        "square",
+        "release",
+        "protest",
+        "sit-in",
+        "rally",
     }
 )
 TERRITORY_OBJECTS: Final = frozenset(

@@ -139,9 +139,17 @@ def is_definition(sentence: SpacySpan) -> bool:
     return bool(DEFINITION_RE.search(sentence.text))
 
 
+NEGATIVE_SUBJECTS: Final = frozenset({"nobody", "none", "noone", "no-one"})
+
+
 def _negated(tok: Token) -> bool:
     if any(c.dep_ == "neg" for c in tok.children):
         return True
+    for c in tok.children:
+        if c.dep_ in {"nsubj", "nsubjpass"} and (
+            c.lower_ in NEGATIVE_SUBJECTS or any(d.lower_ == "no" for d in c.children)
+        ):
+            return True  # "Nobody was killed", "no one was arrested"
     return any(c.lower_ in {"no", "without"} and c.dep_ in {"det", "prep"} for c in tok.children)
 
 
@@ -170,14 +178,8 @@ def _in_conditional(tok: Token) -> bool:
 
 
 def _verb_status(tok: Token) -> str | None:
-    if tok.dep_ == "amod" or (
-        tok.tag_ == "VBN"
-        and tok.dep_ in {"acl"}
-        and tok.head.pos_ == "NOUN"
-        and not _has_agent(tok)
-    ):
-        # "previously arrested elements", "wanted men": adjectival participles
-        return None if tok.dep_ == "amod" else REFERENCE
+    if tok.dep_ == "amod":
+        return None  # "previously arrested elements", "wanted men": adjectival participles
     if _modal(tok):
         return None
     has_perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children)
@@ -224,7 +226,18 @@ def _commentary(tok: Token) -> bool:
     return False
 
 
+def in_quotation(tok: Token) -> bool:
+    """Inside quoted speech in its sentence: commentary, not the reporter's account."""
+    sent = tok.sent
+    before = tok.doc.text[sent.start_char : tok.idx]
+    opened = before.count("“") - before.count("”")
+    straight = before.count('"') % 2
+    return opened > 0 or straight == 1
+
+
 def _noun_status(tok: Token) -> str | None:
+    if tok.dep_ == "compound" and tok.head.pos_ in {"NOUN", "PROPN"}:
+        tok = tok.head  # "Grenade attacks used to be...": judge the phrase by its head
     det = {c.lower_ for c in tok.children if c.dep_ in {"det", "poss"}}
     has_num = any(c.dep_ == "nummod" for c in tok.children)
     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
@@ -265,7 +278,7 @@ def assess(tok: Token, sentence: SpacySpan) -> str | None:
     """Classify a trigger token as a new EVENT, a REFERENCE to an event, or None."""
     if is_definition(sentence) or _negated(tok) or _in_conditional(tok) or _denied(tok):
         return None
-    if _commentary(tok):
+    if _commentary(tok) or in_quotation(tok):
         return REFERENCE
     if tok.pos_ in {"VERB", "AUX"}:
         return _verb_status(tok)

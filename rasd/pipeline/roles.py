@@ -152,7 +152,11 @@ def _verb_frames(tok: Token, frames: Frames) -> None:
     for child in tok.children:
         if child.dep_ in AGENT_DEPS:
             frames.agent.append(_range(child))
-        elif child.dep_ in PATIENT_DEPS or child.dep_ == "prep" and child.lower_ in {"on", "against", "at", "targeting"}:
+        elif (
+            child.dep_ in PATIENT_DEPS
+            or child.dep_ == "prep"
+            and child.lower_ in {"on", "against", "at", "targeting"}
+        ):
             frames.patient.append(_range(child))
     if not frames.agent:
         # "army aviation was able to destroy", "gunmen opened fire, killing ..."
@@ -171,7 +175,12 @@ def _noun_frames(tok: Token, frames: Frames) -> None:
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ in {"of", "on", "against", "targeting"}:
             frames.patient.append(_range(child))
-        elif child.dep_ == "prep" and child.lower_ == "by" or child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < tok.i:
+        elif (
+            child.dep_ == "prep"
+            and child.lower_ == "by"
+            or child.dep_ in {"poss", "compound", "amod", "nmod"}
+            and child.i < tok.i
+        ):
             frames.agent.append(_range(child))
     if frames.agent:
         return
