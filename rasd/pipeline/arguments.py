@@ -72,7 +72,7 @@ class ArgumentsStage:
             cand.places = find_places(doc, cand)
             fill_date(doc, cand, previous)
             fill_fatalities(doc, cand)
-            cand.persons = find_persons(doc, cand, trigger)
+            cand.persons = find_persons(doc, cand, continuation(doc, cand))
             if cand.notes != REFERENCE:
                 previous = cand
         return doc
@@ -167,13 +167,25 @@ def _linked_candidate(doc: Doc, cand: EventCandidate) -> EventCandidate | None:
     return None
 
 
+def continuation(doc: Doc, cand: EventCandidate) -> Span | None:
+    """The next sentence, when it starts no event of its own: news leads often give the
+    toll and the victims' names there ("Two of them died in hospital")."""
+    nxt = next((s for s in doc.sentences if s.start >= cand.sentence.end and s.text.strip()), None)
+    if nxt is None or any(c.sentence == nxt and c.notes != REFERENCE for c in doc.candidates):
+        return None
+    return nxt
+
+
 def fill_fatalities(doc: Doc, cand: EventCandidate) -> None:
-    found = count_fatalities(cand.sentence.text)
-    if found is not None:
-        n, start, end = found
-        base = cand.sentence.start
-        cand.fatalities = n
-        cand.fatalities_span = Span(base + start, base + end, cand.sentence.text[start:end])
+    for sentence in (cand.sentence, continuation(doc, cand)):
+        if sentence is None:
+            continue
+        found = count_fatalities(sentence.text)
+        if found is not None:
+            n, start, end = found
+            cand.fatalities = n
+            cand.fatalities_span = Span(sentence.start + start, sentence.start + end, sentence.text[start:end])
+            return
 
 
 @register("arguments")

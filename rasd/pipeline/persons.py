@@ -59,14 +59,14 @@ def _is_speaker(tok: Token) -> bool:
     return False
 
 
-def _role_phrase(doc: Doc, name: Span, cand: EventCandidate) -> Span | None:
+def _role_phrase(doc: Doc, name: Span, cand: EventCandidate, sentence: Span) -> Span | None:
     """The reported role: the description leading up to the name ("the so-called
     commander of ... called 'Abu Bukhari'") or an appositive after it ("Abu Omar, the wali of ...")."""
-    left = cand.trigger.end if cand.trigger.end <= name.start else cand.sentence.start
-    left = max(left, name.start - 200)
+    left = cand.trigger.end if cand.trigger.end <= name.start else sentence.start
+    left = max(left, name.start - 200, sentence.start)
     found = find_role(doc.text[left : name.start])
     if found is None:
-        after = doc.text[name.end : min(cand.sentence.end, name.end + 80)]
+        after = doc.text[name.end : min(sentence.end, name.end + 80)]
         m = APPOSITIVE.match(after)
         if m is None:
             return None
@@ -91,11 +91,29 @@ def _nationality(doc: Doc, sentence: Span) -> tuple[Span, str] | None:
     return None
 
 
-def find_persons(doc: Doc, cand: EventCandidate, trigger: Token) -> list[PersonRef]:
+PATIENT_LEMMAS: Final = frozenset(
+    {"die", "kill", "arrest", "abduct", "kidnap", "seize", "shoot", "wound", "injure", "detain",
+     "capture", "execute", "assassinate", "behead", "beat"}
+)
+
+
+def _patient_sentence(doc: Doc, sentence: Span) -> bool:
+    """A follow-up sentence that tells what happened to someone ("X was seized by masked men")."""
     assert doc.spacy is not None
+    span = doc.spacy.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    return span is not None and any(t.lemma_ in PATIENT_LEMMAS for t in span)
+
+
+def find_persons(doc: Doc, cand: EventCandidate, follow_up: Span | None = None) -> list[PersonRef]:
+    """Named persons the event happened to, from its sentence and a follow-up sentence."""
+    assert doc.spacy is not None
+    sentences = [cand.sentence]
+    if follow_up is not None and _patient_sentence(doc, follow_up):
+        sentences.append(follow_up)
     out: list[PersonRef] = []
     for m in doc.mentions:
-        if m.label != "PERSON" or not (cand.sentence.start <= m.start < cand.sentence.end):
+        sentence = next((s for s in sentences if s.start <= m.start < s.end), None)
+        if m.label != "PERSON" or sentence is None:
             continue
         span = doc.spacy.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or _is_speaker(span.root):
@@ -103,11 +121,11 @@ def find_persons(doc: Doc, cand: EventCandidate, trigger: Token) -> list[PersonR
         name = Span(m.start, m.end, m.text)
         if any(a.overlaps(name) for a in cand.actor1):
             continue
-        nat = _nationality(doc, cand.sentence)
+        nat = _nationality(doc, sentence)
         out.append(
             PersonRef(
                 span=name,
-                role=_role_phrase(doc, name, cand),
+                role=_role_phrase(doc, name, cand, sentence),
                 nationality=nat[0] if nat else None,
                 nationality_value=nat[1] if nat else None,
                 status=STATUS_BY_TYPE.get(cand.sub_event_type),
