@@ -295,6 +295,58 @@ def demo() -> None:
     run_demo(out, err)
 
 
+@app.command("batch")
+def batch_cmd(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Files or directories: .jsonl(.gz), .parquet, .txt(.gz), .html."),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Output directory (Parquet).")],
+    engine: Annotated[str, typer.Option(help="local (processes) or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: start Ray locally).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Workers, one pipeline each (default: CPUs; 0: inline).")
+    ] = None,
+    shard_size: Annotated[int, typer.Option(help="Records per shard and checkpoint.")] = 500,
+    fresh: Annotated[bool, typer.Option(help="Discard an earlier run in --out.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Extract events from a large archive in parallel into Parquet; rerun to resume.
+
+    Example: rasd batch archive/ feed.jsonl.gz --out batch-out --engine local --workers 2
+    """
+    from rasd.batch import BatchOptions, make_engine, run_batch
+    from rasd.batch.progress import BatchProgressBar
+
+    cfg = _config(config)
+    runner = make_engine(engine, cfg, workers, address=address)
+    options = BatchOptions(out_dir, shard_size=shard_size, fresh=fresh)
+    with BatchProgressBar(err) as bar:
+        summary = run_batch(inputs, options, runner, cfg, on_progress=bar.update)
+    for line in summary.lines():
+        out.print(line, highlight=False, markup=False)
+
+
+@app.command("load")
+def load_cmd(
+    directory: Annotated[Path, typer.Argument(help="The --out directory of `rasd batch`.")],
+) -> None:
+    """Load a `rasd batch` output into the store (idempotent: reloading changes nothing).
+
+    Example: rasd load batch-out
+    """
+    from rasd.batch.load import load_dir, shard_names
+    from rasd.service import open_store
+
+    total = len(shard_names(directory))
+    with open_store(_settings()) as store, _progress() as progress:
+        task = progress.add_task("loading shards", total=total)
+        summary = load_dir(directory, store, on_shard=lambda _s: progress.advance(task))
+    out.print(summary.line(), highlight=False)
+
+
 def main() -> None:
     try:
         app()

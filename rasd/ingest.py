@@ -91,7 +91,15 @@ def read_path(path: Path, config: InputConfig | None = None) -> Iterator[IngestR
     """Read one file, or every supported file under a directory."""
     config = config or InputConfig()
     if path.is_dir():
-        for child in _walk(path):
+        # In a directory only supported files are reports; README.md, *.json... are not.
+        children = [c for c in _walk(path) if file_format(c)[0] is not None]
+        if not children:
+            yield IngestProblem(
+                source=str(path),
+                message="contains no .txt, .html, .htm or .jsonl files (or their .gz)",
+                fix="point at the folder that holds the reports",
+            )
+        for child in children:
             yield from _read_file(child, config)
     elif path.exists():
         yield from _read_file(path, config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ from rasd.ingest import read_paths
 from rasd.pipeline.base import Pipeline
 from rasd.records import Document, Event, IngestProblem
 from rasd.store.base import EventQuery, Store
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("table", "json", "jsonl", "acled-csv", "geojson")
 
@@ -48,6 +51,14 @@ def extract_records(
             doc = process(pipeline, record)
         except RasdError as exc:
             yield IngestProblem(source=record.source, message=exc.problem, fix=exc.fix)
+            continue
+        except Exception as exc:  # one bad document never stops the batch; it is reported
+            log.exception("pipeline failed on %s", record.source)
+            yield IngestProblem(
+                source=record.source,
+                message=f"could not be processed ({type(exc).__name__}: {exc})",
+                fix="this is a bug in rasd: report it with the file; the rest of the batch went on",
+            )
             continue
         yield Extraction(doc.document, doc.events, doc.warnings)
 

