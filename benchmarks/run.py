@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 def load_texts(limit: int) -> tuple[str, list[str]]:
     shared = ROOT.parent / "shared" / "data" / "geoparsing"
     if shared.is_dir():
-        from rasd.eval.geoparsing import load_corpora
+        from rasd.eval.geoparsing import load as load_corpora
 
         texts = [d.text for corpus in load_corpora(shared).values() for d in corpus]
         return f"geoparsing corpora in {shared}", texts[:limit]

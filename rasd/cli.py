@@ -277,11 +277,10 @@ def eval_cmd(
 
     Example: rasd eval geoparsing --split dev --limit 50 --report geo.json
     """
-    from rasd.eval.runner import run_cli
+    from rasd.eval.runner import run
 
-    run_cli(
-        dataset, split, data_dir or Settings().shared_data_dir, limit, report, errors, report_dir
-    )
+    data = data_dir or Settings().shared_data_dir
+    run(dataset, data, split, limit, report, errors, report_dir=report_dir)
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -78,7 +79,9 @@ def test_batch_runner_writes_partitioned_parquet(tmp_path: Path) -> None:
     assert pq.read_table(part).num_rows == 2
     docs = read_dataset(tmp_path / "out", "documents")
     assert docs.column("shard").to_pylist() == ["000000"] * 4 + ["000001"] * 4 + ["000002"] * 2
-    assert set(docs.column("words").to_pylist()) == {13}
+    assert set(docs.column("words").to_pylist()) == {12}
+    hive = ds.dataset(tmp_path / "out" / "events", partitioning="hive").to_table()
+    assert hive.num_rows == 10 and "shard" in hive.column_names
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["documents"] == 10
 
 

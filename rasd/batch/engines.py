@@ -49,6 +49,18 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+def prepare_shared_caches(config: PipelineConfig) -> None:
+    """Build on-disk caches the workers share (the gazetteer index) once, here.
+
+    Otherwise every worker that finds the index missing builds it at the same
+    time. Opening an index that exists is cheap, so this costs nothing usually.
+    """
+    if {"nlp", "geocode"} & set(config.pipeline.stages):
+        from rasd.pipeline.base import Backends
+
+        Backends().get_geocoder(config).load()
+
+
 def _check_loaded(statuses: list[LoadStatus]) -> list[str]:
     for name, subject, problem, fix in statuses:
         if not name:
@@ -139,6 +151,7 @@ class LocalEngine:
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> list[str]:
+        prepare_shared_caches(self.config)
         ctx = get_context("spawn")
         barrier = ctx.Barrier(self.workers)
         self._pool = ProcessPoolExecutor(
@@ -219,6 +232,8 @@ class RayEngine:
         ray = _import_ray()
         from ray.util import ActorPool
 
+        if not self.address:
+            prepare_shared_caches(self.config)
         if not ray.is_initialized():
             self._init_ray(ray)
         self._check_cpus(ray)

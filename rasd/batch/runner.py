@@ -50,6 +50,7 @@ class BatchSummary:
     duplicates: int = 0
     startup_seconds: float = 0.0  # starting workers and loading their pipelines
     seconds: float = 0.0  # processing, after start-up
+    worker_cpu_seconds: float = 0.0  # CPU time the workers spent on this run's shards
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker
     out: str = ""
 
@@ -74,6 +75,7 @@ class BatchSummary:
         self.events += stats.events
         self.mentions += stats.mentions
         self.persons += stats.persons
+        self.worker_cpu_seconds += stats.cpu_seconds
         if stats.worker:
             old = self.peak_rss_mb.get(stats.worker, 0.0)
             self.peak_rss_mb[stats.worker] = max(old, stats.peak_rss_mb)

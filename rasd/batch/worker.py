@@ -39,6 +39,7 @@ class ShardStats:
     errors: int = 0
     duplicates: int = 0
     seconds: float = 0.0  # time the worker spent on the shard
+    cpu_seconds: float = 0.0  # CPU time of the worker process on the shard
     worker: str = ""  # "pid:<n>" of the process that did it
     peak_rss_mb: float = 0.0  # that process's peak resident memory so far
 
@@ -99,7 +100,7 @@ class ShardWorker:
     def process(self, shard: Shard) -> ShardResult:
         """Extract every document of the shard; failures become error rows."""
         self.load()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in tables.SCHEMAS}
         docs = [i for i in shard.items if isinstance(i, Document)]
         for item in shard.items:
@@ -111,6 +112,7 @@ class ShardWorker:
             else:
                 rows["errors"].append(tables.failure_row(document, *_describe(outcome)))
         stats = _stats(rows, shard, time.perf_counter() - start)
+        stats.cpu_seconds = time.process_time() - cpu_start
         built = {name: tables.to_table(name, r) for name, r in rows.items()}
         return ShardResult(shard.index, shard.digest(), built, stats)
 

@@ -24,7 +24,10 @@ gold toponyms with an id); ``country_acc``: predicted country equal to gold (gol
 country from LGL/TR-News' ``gaztag`` country id, or from the gold GeoNames id when
 the gazetteer knows it; GeoVirus has none); ``acc_161km``: error <= 161 km;
 ``median_error_km``. A toponym the resolver cannot place counts as wrong with an
-error of 20,038 km (half the Earth's circumference).
+error of 20,038 km (half the Earth's circumference). A toponym whose name matches
+nothing in the gazetteer (a street, a building) is placed at the document's focus
+place by the resolver's fallback, as in the pipeline; ``fallback_share`` says how
+many were, and ``acc_161km_matched`` is the accuracy over the others.
 
 Top-level metrics are micro-averages over the corpora (pooled counts, pooled
 errors); ``by_corpus`` holds each corpus. Baselines in the same run: ``geotext``
@@ -226,6 +229,7 @@ class Resolved:
     error_km: float
     id_match: bool | None  # None: gold has no GeoNames id
     country_match: bool | None  # None: gold country unknown
+    fallback: bool = False  # placed at the document's focus (the name matched nothing)
 
 
 @dataclass
@@ -268,6 +272,9 @@ def resolution_metrics(resolved: list[Resolved]) -> dict[str, float]:
         "acc_161km": _share([e <= ACC_KM for e in errors]),
         "median_error_km": statistics.median(errors) if errors else 0.0,
         "resolved_share": _share([r.place is not None for r in resolved]),
+        "fallback_share": _share([r.fallback for r in resolved]),
+        "acc_161km_matched": _share([r.error_km <= ACC_KM for r in resolved
+                                     if r.place is not None and not r.fallback]),
     }
 
 
@@ -402,15 +409,23 @@ def _needed(nlp: Any, name: str) -> bool:
     return "ner" in getattr(nlp.get_pipe(name), "listening_components", [])
 
 
-def resolve_gold(systems: _Systems, doc: GoldDoc) -> dict[tuple[int, int], Place]:
-    """Resolve all gold toponyms of a document together (resolution given gold spans)."""
+def resolve_gold(
+    systems: _Systems, doc: GoldDoc
+) -> tuple[dict[tuple[int, int], Place], set[tuple[int, int]]]:
+    """Resolve all gold toponyms of a document together (resolution given gold spans).
+
+    Returns the places and the spans placed by the focus fallback (no gazetteer match).
+    """
     spans = sorted({(g.start, g.end) for g in doc.toponyms})
     mentions = [Mention(start=s, end=e, text=doc.text[s:e], label="GPE") for s, e in spans]
-    return {
-        (r.mention.start, r.mention.end): r.place
-        for r in systems.resolver.resolve(doc.text, mentions)
-        if r.place is not None
-    }
+    places, fallback = {}, set()
+    for r in systems.resolver.resolve(doc.text, mentions):
+        if r.place is not None:
+            span = (r.mention.start, r.mention.end)
+            places[span] = r.place
+            if getattr(r, "fallback", False):
+                fallback.add(span)
+    return places, fallback
 
 
 def population_prior(systems: _Systems, doc: GoldDoc) -> dict[tuple[int, int], Place]:
@@ -427,14 +442,19 @@ def population_prior(systems: _Systems, doc: GoldDoc) -> dict[tuple[int, int], P
 
 
 def _score_places(
-    systems: _Systems, doc: GoldDoc, places: dict[tuple[int, int], Place]
+    systems: _Systems,
+    doc: GoldDoc,
+    places: dict[tuple[int, int], Place],
+    fallback: set[tuple[int, int]] | None = None,
 ) -> list[Resolved]:
     out = []
     for g in doc.toponyms:
         if not g.resolvable:
             continue
         country = systems.country_of(g.country_id) or systems.country_of(g.geonameid)
-        out.append(score_resolution(g, places.get((g.start, g.end)), country))
+        r = score_resolution(g, places.get((g.start, g.end)), country)
+        r.fallback = (g.start, g.end) in (fallback or set())
+        out.append(r)
     return out
 
 
@@ -487,7 +507,7 @@ def _run_corpus(systems: _Systems, docs: list[GoldDoc], run: _CorpusRun,
     for i, doc in enumerate(docs):
         pred, error = predictions[i]
         run.rejected += error is not None
-        resolved = _score_places(systems, doc, resolve_gold(systems, doc))
+        resolved = _score_places(systems, doc, *resolve_gold(systems, doc))
         run.rasd.add(_recognition(doc, pred, resolved))
         run.geotext.add(_recognition(doc, geotext_spans(doc.text)))
         if baseline is not None:

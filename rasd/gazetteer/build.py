@@ -468,15 +468,10 @@ def _write(
     return n_names
 
 
-def build_index(path: Path, min_population: int = 500) -> BuildStats:
-    """Read the source packages and write the index to ``path`` (atomically)."""
-    start = time.perf_counter()
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise GazetteerError(str(path.parent), f"cannot be created ({exc.strerror})",
-                             "set RASD_CACHE_DIR to a writable folder") from exc
+def assemble(
+    min_population: int,
+) -> tuple[list[Row], set[tuple[str, str, str, int]], dict[str, str]]:
+    """All places, the ruler entries and build facts, from the source packages."""
     aliases = sources.read_aliases()
     countries = _countries(aliases)
     admins = _admins(sources.read_subdivisions(), countries, aliases)
@@ -490,13 +485,26 @@ def build_index(path: Path, min_population: int = 500) -> BuildStats:
     rows = [*countries.values(), *areas, *cities, *continents]
     rows = [r for r in rows if r.lat is not None and r.lon is not None]
     ruler = ruler_entries(countries.values(), areas, cities, continents)
+    facts = {"places": str(len(rows)), "admin2_from_nearest": str(filled)}
+    return rows, ruler, facts
+
+
+def build_index(path: Path, min_population: int = 500) -> BuildStats:
+    """Read the source packages and write the index to ``path`` (atomically)."""
+    start = time.perf_counter()
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GazetteerError(str(path.parent), f"cannot be created ({exc.strerror})",
+                             "set RASD_CACHE_DIR to a writable folder") from exc
+    rows, ruler, facts = assemble(min_population)
     meta = {
         "version": index_version(min_population),
         "min_population": str(min_population),
         "sources": json.dumps(sources.package_versions()),
-        "places": str(len(rows)),
-        "admin2_from_nearest": str(filled),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        **facts,
     }
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)

@@ -48,6 +48,16 @@ def _place(row: tuple[Any, ...]) -> Place:
     )
 
 
+def _remove_stale(current: Path, min_population: int) -> None:
+    """Delete older index versions (and their pattern files) for the same min_population."""
+    for old in current.parent.glob(f"gazetteer-*-p{min_population}-*"):
+        if not old.name.startswith(current.stem):
+            try:
+                old.unlink()
+            except OSError as exc:  # another process may hold it; it is only disk space
+                log.info("cannot remove the stale index %s: %s", old, exc)
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
@@ -101,6 +111,7 @@ class GazetteerGeocoder:
             stats = build_index(path, self.config.min_population)
             self.build_seconds = stats.seconds
             log.warning("built the gazetteer index in %.1f s (%s)", stats.seconds, path)
+            _remove_stale(path, self.config.min_population)
         start = time.perf_counter()
         try:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)

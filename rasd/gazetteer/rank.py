@@ -25,11 +25,12 @@ TYPE_PRIOR: dict[str, float] = {
     "PCLD": 0.9,
     "TERR": 0.8,
     "CONT": 1.1,
-    "ADM1": 0.55,
+    "ADM1": 0.4,
     "ADMD": 0.2,
-    "PPLC": 0.45,
+    "PPLC": 0.8,  # capitals stand for their governments: "Washington", "Moscow"
     "ADM2": -0.25,
 }
+POP_WEIGHT = 1.0
 EXACT_BONUS = 0.3
 MAIN_BONUS = 0.4
 HINT_MATCH = 1.3
@@ -57,7 +58,8 @@ def population_score(population: int) -> float:
 
 
 def prior(place: Place, exact: bool = True, hint: str | None = None, main: bool = True) -> float:
-    score = population_score(place.population) + TYPE_PRIOR.get(place.feature_code, 0.0)
+    score = POP_WEIGHT * population_score(place.population)
+    score += TYPE_PRIOR.get(place.feature_code, 0.0)
     if exact:
         score += EXACT_BONUS
     if main:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,13 +53,14 @@ class Weights:
     """Scoring weights (tuned on the geoparsing dev data, see rasd.eval.geoparsing)."""
 
     container: float = 1.6
-    country_focus: float = 1.0
+    country_focus: float = 1.5
     admin1_focus: float = 0.8
-    admin2_focus: float = 0.5
+    admin2_focus: float = 1.0
     proximity: float = 0.6
     proximity_km: float = 150.0
     prior_country: float = 0.15
     rounds: int = 2
+    fallback_to_focus: bool = True
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Resolution:
     inside: list[int] = field(default_factory=list)  # indexes of mentions that contain it
     key: str = ""  # loose key of the name: mentions of one name do not vote for each other
     external: list[Place] = field(default_factory=list)  # areas named after it, not mentions
+    fallback: bool = False  # no candidate: placed at the document's focus place
 
 
 def context_hint(text: str, start: int, end: int) -> str | None:
@@ -136,27 +138,36 @@ def _link_containers(text: str, res: list[Resolution]) -> None:
             res[a].inside.append(b)
 
 
+def _subtract(a: dict[Any, float], b: dict[Any, float]) -> defaultdict[Any, float]:
+    out: defaultdict[Any, float] = defaultdict(float, a)
+    for k, v in b.items():
+        out[k] -= v
+    return out
+
+
 @dataclass
 class Votes:
     """What mentions' chosen places say about a document's focus."""
 
-    countries: Counter[str] = field(default_factory=Counter)
-    admin1s: Counter[tuple[str, str]] = field(default_factory=Counter)
-    admin2s: Counter[tuple[str, str]] = field(default_factory=Counter)
+    countries: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    admin1s: defaultdict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    admin2s: defaultdict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     total: float = 0.0
 
-    def add(self, place: Place, sign: float = 1.0) -> None:
+    def add(self, place: Place) -> None:
         country = place.feature_code in COUNTRY_CODES
-        self.countries[place.country_code] += sign * (2.0 if country else 1.0)
-        self.total += sign * (2.0 if country else 1.0)
+        weight = 2.0 if country else 1.0
+        self.countries[place.country_code] += weight
+        self.total += weight
         if place.admin1 and not country:
-            self.admin1s[(place.country_code, place.admin1)] += sign
+            self.admin1s[(place.country_code, place.admin1)] += 1.0
         if place.admin2 and place.feature_code != "ADM1" and not country:
-            self.admin2s[(place.country_code, place.admin2)] += sign
+            self.admin2s[(place.country_code, place.admin2)] += 1.0
 
     def without(self, other: Votes) -> Votes:
-        return Votes(self.countries - other.countries, self.admin1s - other.admin1s,
-                     self.admin2s - other.admin2s, self.total - other.total)
+        return Votes(_subtract(self.countries, other.countries),
+                     _subtract(self.admin1s, other.admin1s),
+                     _subtract(self.admin2s, other.admin2s), self.total - other.total)
 
 
 def _distance_km(a: Place, b: Place) -> float:
@@ -204,6 +215,8 @@ class Resolver:
             r.external = self._trailing_areas(text, r.mention.end, starts)
         for _ in range(self.weights.rounds):
             self._round(res)
+        if self.weights.fallback_to_focus:
+            _fall_back(res)
         return res
 
     def _trailing_areas(self, text: str, end: int, starts: set[int]) -> list[Place]:
@@ -216,7 +229,7 @@ class Resolver:
         return [p for p, _ in cands if p.feature_code == "ADM1" or p.feature_code in COUNTRY_CODES]
 
     def _round(self, res: list[Resolution]) -> None:
-        total, by_key = Votes(), {}
+        total, by_key = Votes(), dict[str, Votes]()
         for r in res:
             if r.place is not None:
                 total.add(r.place)
@@ -231,9 +244,9 @@ class Resolver:
                 if score > best[1]:
                     best = (place, score)
             new.append(best)
-        for r, (place, score) in zip(res, new, strict=True):
-            if place is not None:
-                r.place, r.score = place, score
+        for r, (chosen, score) in zip(res, new, strict=True):
+            if chosen is not None:
+                r.place, r.score = chosen, score
 
     def _focus(self, place: Place, votes: Votes) -> float:
         w = self.weights
@@ -264,6 +277,30 @@ class Resolver:
             return score
         near = sum(1 for other in picks if _distance_km(place, other) <= w.proximity_km)
         return score + w.proximity * min(near, 3) / 3
+
+
+def _fall_back(res: list[Resolution]) -> None:
+    """Place unmatched mentions (streets, buildings, unknown villages) at the document's
+    focus: its most mentioned town, else district, else province. They lie there far
+    more often than anywhere else; ``Resolution.fallback`` marks them."""
+    missing = [r for r in res if r.place is None]
+    if not missing:
+        return
+    counts: Counter[tuple[int, int | None, str]] = Counter()
+    places: dict[tuple[int, int | None, str], Place] = {}
+    for r in res:
+        p = r.place
+        if p is None or p.feature_code in COUNTRY_CODES or p.feature_code == "CONT":
+            continue
+        level = 3 if p.feature_class == "P" else 2 if p.feature_code == "ADM2" else 1
+        key = (level, p.geonameid, p.name)
+        counts[key] += 1
+        places.setdefault(key, p)
+    if not counts:
+        return
+    best = max(counts, key=lambda k: (counts[k], k[0]))
+    for r in missing:
+        r.place, r.score, r.fallback = places[best], 0.0, True
 
 
 def _other_picks(res: list[Resolution], key: str) -> list[Place]:

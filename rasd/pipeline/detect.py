@@ -67,6 +67,7 @@ class Hit:
     prior: float
     lemma: str
     status: str = EVENT
+    phrase: bool = False  # matched a multi-word pattern: specific, not retyped as generic
 
 
 @dataclass
@@ -120,7 +121,7 @@ def find_hits(sdoc: SpacyDoc, matcher: Matcher) -> list[Hit]:
         _pattern, sub, prior = lx.PHRASE_TRIGGERS[idx]
         span = sdoc[start:end]
         head = span.root
-        hits.append(Hit(head, span.start_char, span.end_char, sub, prior, head.lemma_.lower()))
+        hits.append(Hit(head, span.start_char, span.end_char, sub, prior, head.lemma_.lower(), phrase=True))
         covered.update(range(start, end))
     for tok in sdoc:
         if tok.i in covered:
@@ -219,6 +220,11 @@ def retype(hit: Hit, sent: SpacySpan) -> str | None:
     sub = hit.sub_event_type
     if hit.lemma in {"seize", "capture"}:
         return _retype_seize(hit, objects, words)
+    if hit.lemma in {"discover", "find", "uncover", "confiscate", "stash"}:
+        arms = lx.WEAPON_WORDS | {"arms", "firearms", "ammunitions", "weaponry"}
+        return "Disrupted weapons use" if (objects | words) & arms else None
+    if hit.lemma == "free" and not objects & lx.TERRITORY_OBJECTS:
+        return None  # "freed hostages" is not territory
     if hit.lemma in {"gather", "march"}:
         return "Peaceful protest" if words & lx.PROTEST_CUES else None
     if hit.lemma in {"suspend", "merge", "dissolve", "disband"}:
@@ -230,8 +236,29 @@ def retype(hit: Hit, sent: SpacySpan) -> str | None:
         sub == "Arrests" and words & lx.PROTEST_WORDS
     ):
         return _retype_protest(sub, words)
+    if SUB_EVENT_TYPES[sub] == "Battles" and sub != "Armed clash" or hit.lemma in {"regain", "recover"}:
+        return _retype_territory(hit, sub, objects)
+    if hit.phrase and sub not in {"Remote explosive/landmine/IED", "Armed clash", "Attack"}:
+        return sub
     if hit.lemma in GENERIC_LEMMAS or sub in {"Remote explosive/landmine/IED", "Armed clash"}:
         return _retype_violence(hit, words, objects)
+    return sub
+
+
+def _retype_territory(hit: Hit, sub: str, objects: set[str]) -> str | None:
+    """Who took the ground decides the type: the state regains, a non-state actor overtakes."""
+    if hit.lemma == "recover" and not objects & lx.TERRITORY_OBJECTS and not any(
+        t.ent_type_ in {"GPE", "LOC"} for t in hit.head.subtree
+    ):
+        return None  # "recovered bodies", "recovered weapons"
+    subj: set[str] = set()
+    for c in hit.head.children:
+        if c.dep_ in {"nsubj", "agent"}:
+            subj |= {t.lower_ for t in c.subtree}
+    if subj & lx.NON_STATE_WORDS and not subj & {"army", "government", "regime"}:
+        return "Non-state actor overtakes territory"
+    if subj & lx.STATE_WORDS:
+        return "Government regains territory"
     return sub
 
 
@@ -296,7 +323,20 @@ def _retype_protest(sub: str, words: set[str]) -> str:
     return sub
 
 
+def _disaster(hit: Hit, words: set[str], objects: set[str]) -> bool:
+    """An earthquake or an industrial explosion is not political violence."""
+    subj = {t.lower_ for c in hit.head.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}
+    hostile = {"attack", "bomb", "militants", "gunmen", "suicide", "ied"}
+    return bool((subj | objects) & lx.DISASTER_WORDS) and not words & hostile
+
+
 def _retype_violence(hit: Hit, words: set[str], objects: set[str]) -> str | None:
+    if _disaster(hit, words, objects):
+        return None
+    return _weapon_type(hit, words, objects)
+
+
+def _weapon_type(hit: Hit, words: set[str], objects: set[str]) -> str | None:
     if "suicide" in words:
         return "Suicide bomb"
     if "grenade" in words or "grenades" in words:

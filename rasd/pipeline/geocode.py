@@ -14,7 +14,9 @@
      used as the place when the gazetteer has it: ACLED names the town);
    - only a province (ADM1), a region or a country: precision 3;
    - no place reference: the toponyms of the candidate's sentence (precision at
-     least 2), else the document's main admin1 area (precision 3).
+     least 2), else the document's main admin1 area (precision 3);
+   - a name the gazetteer lacks (resolved by the focus fallback): precision at least 2,
+     and a matched reference is preferred to it; a reference of role "region": at least 2.
 """
 
 from __future__ import annotations
@@ -86,7 +88,12 @@ class GeocodeStage:
             self.place_candidate(doc, cand)
         return doc
 
-    def resolve_toponyms(self, doc: Doc, extra: list[Span] | None = None) -> dict[tuple[int, int], Place]:
+    def resolve_toponyms(self, doc: Doc) -> dict[tuple[int, int], Place]:
+        """Every toponym span (mentions and the candidates' place references) -> its place.
+
+        Spans placed by the resolver's focus fallback (names the gazetteer lacks) are
+        listed in ``doc.extra["geocode_fallback"]``.
+        """
         assert self.resolver is not None
         mentions = [m for m in doc.mentions if m.label in PLACE_LABELS]
         known = {(m.start, m.end) for m in mentions}
@@ -97,11 +104,15 @@ class GeocodeStage:
                     mentions.append(Mention(start=ref.span.start, end=ref.span.end,
                                             text=ref.span.text, label="GPE"))
         mentions.sort(key=lambda m: (m.start, m.end))
-        return {
-            (r.mention.start, r.mention.end): r.place
-            for r in self.resolver.resolve(doc.text, mentions)
-            if r.place is not None
-        }
+        places: dict[tuple[int, int], Place] = {}
+        fallback: list[tuple[int, int]] = []
+        for r in self.resolver.resolve(doc.text, mentions):
+            if r.place is not None:
+                places[(r.mention.start, r.mention.end)] = r.place
+                if r.fallback:
+                    fallback.append((r.mention.start, r.mention.end))
+        doc.extra["geocode_fallback"] = fallback
+        return places
 
     def place_candidate(self, doc: Doc, cand: EventCandidate) -> None:
         refs = list(cand.places)
@@ -111,11 +122,15 @@ class GeocodeStage:
             floor = 2
         resolved = [(r, doc.places[(r.span.start, r.span.end)]) for r in refs
                     if (r.span.start, r.span.end) in doc.places]
-        picked = choose(resolved)
+        guessed = set(doc.extra.get("geocode_fallback", []))
+        matched = [rp for rp in resolved if (rp[0].span.start, rp[0].span.end) not in guessed]
+        picked = choose(matched) or choose(resolved)
         if picked is None:
             self._document_fallback(doc, cand)
             return
         ref, place = picked
+        if (ref.span.start, ref.span.end) in guessed or ref.role == "region":
+            floor = 2  # a name the gazetteer lacks, placed at the document's focus; a region
         precision = max(precision_for(place, ref.near or ref.role == "near"), floor)
         if place.feature_code == "ADM2":
             place = self._main_town(place)
@@ -143,7 +158,8 @@ def _sentence_refs(doc: Doc, cand: EventCandidate) -> list[PlaceRef]:
 
 
 def main_place(doc: Doc, geocoder: Any) -> tuple[Place, Span] | None:
-    """The document's main admin1 area (most mentioned), else its main country."""
+    """The document's main admin1 area (most mentioned; its first place when the gazetteer
+    has no such area), else its main country."""
     admin1s: Counter[tuple[str, str]] = Counter()
     countries: Counter[str] = Counter()
     first: dict[Any, tuple[int, int]] = {}
@@ -154,10 +170,9 @@ def main_place(doc: Doc, geocoder: Any) -> tuple[Place, Span] | None:
             admin1s[(place.country_code, place.admin1)] += 1
             first.setdefault((place.country_code, place.admin1), span)
     for key, _ in admin1s.most_common(1):
-        area = _admin1_place(geocoder, key[0], key[1], doc.places)
-        if area is not None:
-            s, e = first[key]
-            return area, Span(s, e, doc.text[s:e])
+        s, e = first[key]
+        area = _admin1_place(geocoder, key[0], key[1], doc.places) or doc.places[(s, e)]
+        return area, Span(s, e, doc.text[s:e])
     for cc, _ in countries.most_common(1):
         for (s, e), place in sorted(doc.places.items()):
             if place.country_code == cc and place.feature_code in COUNTRY_CODES:

@@ -46,6 +46,8 @@ LEMMA_TRIGGERS: Final[dict[str, tuple[str, float]]] = {
     "recapture": ("Government regains territory", 0.75),
     "retake": ("Government regains territory", 0.75),
     "liberate": ("Government regains territory", 0.65),
+    "regain": ("Government regains territory", 0.6),
+    "recover": ("Government regains territory", 0.4),
     "overrun": ("Non-state actor overtakes territory", 0.7),
     # Explosions/Remote violence
     "airstrike": ("Air/drone strike", 0.85),
@@ -85,6 +87,12 @@ LEMMA_TRIGGERS: Final[dict[str, tuple[str, float]]] = {
     "riot": ("Violent demonstration", 0.75),
     "lynch": ("Mob violence", 0.8),
     "gather": ("Peaceful protest", 0.35),
+    "discover": ("Disrupted weapons use", 0.35),
+    "find": ("Disrupted weapons use", 0.3),
+    "uncover": ("Disrupted weapons use", 0.4),
+    "confiscate": ("Disrupted weapons use", 0.5),
+    "stash": ("Disrupted weapons use", 0.5),
+    "free": ("Government regains territory", 0.35),
     "march": ("Peaceful protest", 0.45),
     "beat": ("Attack", 0.5),
     "suspend": ("Change to group/activity", 0.4),
@@ -228,6 +236,10 @@ PHRASE_TRIGGERS: Final[list[tuple[list[dict[str, Any]], str, float]]] = [
     ),
     ([{"LEMMA": "withdraw"}, {"LOWER": "from"}], "Non-violent transfer of territory", 0.45),
     ([{"LEMMA": "tear"}, {"LOWER": "gas"}], "Protest with intervention", 0.6),
+    ([{"LOWER": {"IN": ["sexual", "sexually"]}}, {"LEMMA": {"IN": ["assault", "violence", "abuse", "harass", "harassment", "exploitation", "abuse"]}}], "Sexual violence", 0.85),
+    ([{"LEMMA": {"IN": ["rape", "gang-rape", "molest"]}}], "Sexual violence", 0.85),
+    ([{"LEMMA": {"IN": ["turn", "become", "grow"]}}, {"LOWER": "violent"}], "Violent demonstration", 0.7),
+    ([{"LEMMA": {"IN": ["nerve", "mustard", "toxic", "poison", "poisonous", "chlorine"]}}, {"LEMMA": {"IN": ["gas", "agent"]}}], "Chemical weapon", 0.8),
     ([{"LEMMA": "set"}, {"LOWER": "fire"}, {"LOWER": "to"}], "Looting/property destruction", 0.6),
     (
         [{"LEMMA": "set"}, {"OP": "?"}, {"OP": "?"}, {"LOWER": "ablaze"}],
@@ -426,6 +438,22 @@ PROTEST_CUES: Final = frozenset(
         "sit-in",
         "rally",
     }
+)
+DISASTER_WORDS: Final = frozenset(
+    {"earthquake", "tsunami", "flood", "floods", "flooding", "landslide", "storm", "cyclone",
+     "hurricane", "typhoon", "eruption", "volcano", "avalanche", "accident", "crash", "collapse",
+     "leak", "blaze", "wildfire", "heatwave", "drought", "plant", "factory", "warehouse",
+     "ammonium", "tank", "pipeline", "mine-collapse", "derailment"}
+)
+NON_STATE_WORDS: Final = frozenset(
+    {"isis", "isil", "daesh", "militants", "rebels", "insurgents", "fighters", "jihadists",
+     "taliban", "shabaab", "al-shabaab", "hts", "sdf", "ypg", "pkk", "houthis", "houthi",
+     "militia", "militias", "group", "groups", "tribesmen", "gunmen", "opposition", "islamists",
+     "boko", "haram", "jnim", "iswap", "terrorists", "separatists", "armed"}
+)
+STATE_WORDS: Final = frozenset(
+    {"army", "troops", "forces", "government", "military", "soldiers", "police", "regime",
+     "saa", "peshmerga", "pmf", "marines", "navy", "airforce"}
 )
 TERRITORY_OBJECTS: Final = frozenset(
     {

@@ -184,7 +184,10 @@ def _verb_status(tok: Token) -> str | None:
         return None
     has_perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children)
     if tok.tag_ in GENERIC_PRESENT_TAGS and not has_perfect:
-        return None
+        # Headline present ("Police arrest five in Basra") may report an event, but a
+        # habitual or generic present ("ISIS moves", "cells attack") does not: such a
+        # mention can merge into a known event, never create one.
+        return REFERENCE if _specific_subject(tok) else None
     if tok.tag_ == "VB" or tok.tag_ == "VBG":
         for gov in _governor_verbs(tok):
             if gov.lemma_ in PAST_ABILITY:
@@ -199,8 +202,21 @@ def _verb_status(tok: Token) -> str | None:
     return EVENT
 
 
+def _specific_subject(tok: Token) -> bool:
+    subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return bool(subj) and (subj[0].pos_ == "PROPN" or bool(subj[0].ent_type_) or any(
+        c.dep_ in {"det", "nummod"} for c in subj[0].children
+    ))
+
+
 def _has_agent(tok: Token) -> bool:
     return any(c.dep_ == "agent" for c in tok.children)
+
+
+def _past_governor(tok: Token) -> bool:
+    """Governed by a past-tense verb: "sparked large demonstrations", "used gas in attacks"."""
+    govs = _governor_verbs(tok, depth=3)
+    return bool(govs) and govs[0].tag_ in {"VBD"} and not _modal(govs[0])
 
 
 def _means_clause(tok: Token) -> bool:
@@ -241,7 +257,7 @@ def _noun_status(tok: Token) -> str | None:
     det = {c.lower_ for c in tok.children if c.dep_ in {"det", "poss"}}
     has_num = any(c.dep_ == "nummod" for c in tok.children)
     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
-    if tok.tag_ in {"NNS", "NNPS"} and not det and not has_num:
+    if tok.tag_ in {"NNS", "NNPS"} and not det and not has_num and not _past_governor(tok):
         return None  # generic plural: "intensifying strikes is one of its goals"
     if not det and not has_num and not has_of and tok.dep_ == "pobj":
         return None  # mass noun in a prepositional phrase: "decentralised in fighting"
