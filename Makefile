@@ -33,11 +33,22 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# Every dataset on its dev split, in two parallel groups (one per core); then the doc.
+EVAL_DIR  ?= eval-reports
+DATA_DIR  ?= ../shared/data
+EVAL      := $(BIN)/rasd eval --split dev --data-dir $(DATA_DIR) --report-dir $(EVAL_DIR)
 eval: $(STAMP)
-	$(BIN)/rasd eval all --split dev --report-dir eval-reports
+	@mkdir -p $(EVAL_DIR)
+	@start=$$(date +%s); \
+	( $(EVAL) geoparsing && $(EVAL) case2021 && $(EVAL) samples ) > $(EVAL_DIR)/group-a.log 2>&1 & a=$$!; \
+	( $(EVAL) muc4 && $(EVAL) re3d ) > $(EVAL_DIR)/group-b.log 2>&1 & b=$$!; \
+	wait $$a; sa=$$?; wait $$b; sb=$$?; cat $(EVAL_DIR)/group-a.log $(EVAL_DIR)/group-b.log; \
+	if [ -d $(DATA_DIR)/acled ]; then $(EVAL) acled || exit 1; else echo "acled: no $(DATA_DIR)/acled folder (ACLED data is not redistributable); skipped"; fi; \
+	echo "make eval: $$(( $$(date +%s) - start )) s"; test $$sa -eq 0 -a $$sb -eq 0
+	$(BIN)/python -m rasd.eval.accuracy_doc --report-dir $(EVAL_DIR) --out docs/accuracy.md
 
 accuracy-doc: $(STAMP)
-	$(BIN)/python -m rasd.eval.accuracy_doc --report-dir eval-reports --out docs/accuracy.md
+	$(BIN)/python -m rasd.eval.accuracy_doc --report-dir $(EVAL_DIR) --out docs/accuracy.md
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache eval-reports

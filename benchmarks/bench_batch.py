@@ -78,7 +78,7 @@ def bench_bare_spacy(feed: Path) -> dict[str, float]:
 
 
 def bench_stages(feed: Path, limit: int) -> dict[str, float]:
-    """Seconds per pipeline stage on the first ``limit`` documents, in this process."""
+    """Seconds per pipeline stage on the first ``limit`` documents (and their words)."""
     from rasd.engine import build_pipeline
     from rasd.pipeline.doc import Doc
     from rasd.records import Document
@@ -94,6 +94,7 @@ def bench_stages(feed: Path, limit: int) -> dict[str, float]:
         for d in batch:
             d.assigned.update(stage.assigns)
         seconds[stage.name] = time.perf_counter() - start
+    seconds["words"] = sum(len(t.split()) for t in texts)
     return seconds
 
 

@@ -90,7 +90,7 @@ def extract(
     Example: rasd extract report.txt --format json
     """
     from rasd import ingest
-    from rasd.engine import build_pipeline
+    from rasd.engine import shared_pipeline
     from rasd.service import Extraction, extract_records, write_events
 
     cfg = _config(config)
@@ -100,7 +100,7 @@ def extract(
     else:
         records = ingest.read_paths([path], cfg.input)
     events: list[Event] = []
-    for item in extract_records(build_pipeline(cfg), records):
+    for item in extract_records(shared_pipeline(cfg), records):
         if isinstance(item, IngestProblem):
             _report_problem(item)
         elif isinstance(item, Extraction):
@@ -124,12 +124,12 @@ def ingest_cmd(
 
     Example: rasd ingest reports/ feed.jsonl
     """
-    from rasd.engine import build_pipeline
+    from rasd.engine import shared_pipeline
     from rasd.ingest import read_paths
     from rasd.service import ingest, open_store
 
     cfg = _config(config)
-    pipeline = build_pipeline(cfg)
+    pipeline = shared_pipeline(cfg)
     records = list(read_paths(paths, cfg.input))
     with open_store(_settings()) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=len(records))

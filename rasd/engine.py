@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from rasd.config import PipelineConfig
 from rasd.pipeline.base import Backends, Pipeline
@@ -15,6 +16,12 @@ def build_pipeline(
 ) -> Pipeline:
     """Build (but do not load) the pipeline. Loading happens on first use."""
     return Pipeline.from_config(config or PipelineConfig.load(), backends)
+
+
+@lru_cache(maxsize=4)
+def shared_pipeline(config: PipelineConfig) -> Pipeline:
+    """One loaded pipeline per configuration per process (the CLI and API reuse it)."""
+    return build_pipeline(config).load()
 
 
 def process(pipeline: Pipeline, document: Document) -> Doc:

@@ -90,7 +90,9 @@ def _batch_command(inputs: list[Path], out: Path, config: Path) -> list[str]:
     return [rasd, *args, "--shard-size", str(SHARD_SIZE), "--config", str(config)]
 
 
-def test_batch_engines_kill_and_restart(local_run: Path, inputs: list[Path], tmp_path: Path) -> None:
+def test_batch_engines_kill_and_restart(
+    local_run: Path, inputs: list[Path], tmp_path: Path
+) -> None:
     config = tmp_path / "light.toml"
     config.write_text(LIGHT_TOML, "utf-8")
     out = tmp_path / "out"

@@ -28,8 +28,8 @@ class FakeStage:
     """Finds 'Tikrit' as a mention and codes one armed clash; fails on POISON."""
 
     name = "fake"
-    requires = ("document",)
-    assigns = ("mentions", "events")
+    requires: tuple[str, ...] = ("document",)
+    assigns: tuple[str, ...] = ("mentions", "events")
 
     def __init__(self) -> None:
         self.seen: list[str] = []
@@ -123,7 +123,9 @@ def test_batch_runner_resumes_unfinished_shards_only(tmp_path: Path) -> None:
     ("change", "message"),
     [("shard_size", "different shard size"), ("input", "different input")],
 )
-def test_batch_runner_refuses_to_resume_other_run(tmp_path: Path, change: str, message: str) -> None:
+def test_batch_runner_refuses_to_resume_other_run(
+    tmp_path: Path, change: str, message: str
+) -> None:
     feed, out = _feed(tmp_path / "feed.jsonl", 6), tmp_path / "out"
     _run(feed, out)
     if change == "input":
@@ -152,7 +154,9 @@ def test_batch_runner_load_rejects_other_directories(tmp_path: Path) -> None:
         load_dir(tmp_path, MemoryStore())
 
 
-def test_batch_runner_load_command(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_runner_load_command(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from rasd.cli import app
 
     out = tmp_path / "out"

@@ -101,7 +101,9 @@ def test_batch_sources_parquet_rows(tmp_path: Path, published: pa.Array) -> None
     ("content", "message"),
     [(b"not parquet at all", "not a readable Parquet"), (None, 'no "text" column')],
 )
-def test_batch_sources_parquet_problems(tmp_path: Path, content: bytes | None, message: str) -> None:
+def test_batch_sources_parquet_problems(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
     path = tmp_path / "bad.parquet"
     if content is None:
         _write_parquet(path, pa.table({"body": ["x" * 40]}))

@@ -152,7 +152,6 @@ def run_batch(
             notify(summary)
     finally:
         engine.close()
-    summary.seconds = time.perf_counter() - started
     summary.errors = write_errors_file(layout)
     write_json_atomic(layout.root / "summary.json", summary.as_dict(), layout.tmp)
     return summary

@@ -60,7 +60,18 @@ class ShardResult:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process, in MB."""
+    """Peak resident set size of this process, in MB.
+
+    On Linux, ``VmHWM`` of ``/proc/self/status``: ``ru_maxrss`` would carry over
+    the peak of the parent a spawned worker was forked from.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

@@ -509,8 +509,14 @@ def build_index(path: Path, min_population: int = 500) -> BuildStats:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        meta["build_seconds"] = f"{time.perf_counter() - start:.2f}"
         n_names = _write(tmp, rows, ruler, meta)
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("INSERT INTO meta VALUES ('build_seconds', ?)",
+                        (f"{time.perf_counter() - start:.2f}",))
+            con.commit()
+        finally:
+            con.close()
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)

@@ -49,13 +49,17 @@ def _place(row: tuple[Any, ...]) -> Place:
 
 
 def _remove_stale(current: Path, min_population: int) -> None:
-    """Delete older index versions (and their pattern files) for the same min_population."""
+    """Delete older index versions (and their pattern files) for the same min_population,
+    and temp files of builds that died more than an hour ago."""
     for old in current.parent.glob(f"gazetteer-*-p{min_population}-*"):
-        if not old.name.startswith(current.stem):
-            try:
+        try:
+            if old.suffix == ".tmp":  # a build in progress, unless it stopped an hour ago
+                if time.time() - old.stat().st_mtime > 3600:
+                    old.unlink()
+            elif not old.name.startswith(current.stem):
                 old.unlink()
-            except OSError as exc:  # another process may hold it; it is only disk space
-                log.info("cannot remove the stale index %s: %s", old, exc)
+        except OSError as exc:  # another process may hold or remove it; it is only disk space
+            log.info("cannot remove the stale index %s: %s", old, exc)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -179,7 +179,7 @@ def _distance_km(a: Place, b: Place) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-_TRAILING_NAME = re.compile(r"^\s*,\s*((?:[A-Z][A-Za-z]*\.?(?:\s|$)?){1,3})")
+_TRAILING_NAME = re.compile(r"^\s*[,(]\s*((?:[A-Z][A-Za-z]*\.?(?:\s|$)?){1,3})")
 
 
 @dataclass
