@@ -11,6 +11,11 @@ label has no re3d type are ignored, not counted as false positives. re3d annotat
 nominal and pronominal mentions too ("the Army", "rebels", "he", "strikes" as a
 Weapon), which NER never proposes, so recall is bounded well below 1 for every
 NER system; the baseline column shows how much of the gap is the model's.
+rasd's side therefore scores :func:`rasd.pipeline.mentions.augmented_mentions`:
+its mentions plus nominal phrases ("ISIL fighters", "the Foreign Secretary",
+"the library"), subject/object pronouns, acting countries as organisations, and
+without countries that only modify a noun ("U.S. companies"). The spaCy baseline
+is plain NER, untouched by these additions.
 
 Relations: rasd has no relation extractor; it derives relations from its events
 (:func:`derive_relations`), with event evidence spans as arguments:
@@ -46,6 +51,7 @@ from rasd.eval.scoring import (
     span_mapper,
 )
 from rasd.exceptions import EvalDataError
+from rasd.pipeline.mentions import augmented_mentions
 from rasd.records import Document, Event
 from rasd.taxonomy import BATTLES, EXPLOSIONS, VIOLENCE_CIVILIANS
 
@@ -65,7 +71,7 @@ RE3D_TYPE: dict[str, str] = {
     "LANGUAGE": "Nationality",
     "GPE": "Location",
     "LOC": "Location",
-    "FAC": "Location",
+    "FAC": "Location",  # includes derived place phrases ("the library")
     "DATE": "Temporal",
     "TIME": "Temporal",
     "MONEY": "Money",
@@ -189,7 +195,8 @@ def predict(pipeline: Any, doc: Re3dDoc) -> _Prediction:
     if result is None:
         return _Prediction([], [], error)
     to_original = span_mapper(result.text, doc.text)
-    entities = mapped_mentions((*to_original(m.start, m.end), m.label) for m in result.mentions)
+    mentions = augmented_mentions(result)
+    entities = mapped_mentions((*to_original(m.start, m.end), m.label) for m in mentions)
     relations = [
         (kind, to_original(*src), to_original(*tgt))
         for kind, src, tgt in derive_relations(result.events)
