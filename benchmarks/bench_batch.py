@@ -98,6 +98,32 @@ def bench_stages(feed: Path, limit: int) -> dict[str, float]:
     return seconds
 
 
+def _burn(n: int) -> float:
+    x = 0
+    for i in range(n):
+        x += i * i
+    return float(x > 0)
+
+
+def bench_machine(n: int = 20_000_000) -> dict[str, float]:
+    """Control: the same pure-CPU loop in 1 and in 2 processes at once.
+
+    Its efficiency is the parallelism the machine offers at that moment (1.0 on
+    an idle 2-core machine); other jobs on a shared machine lower it.
+    """
+    from multiprocessing import get_context
+
+    start = time.perf_counter()
+    _burn(n)
+    one = time.perf_counter() - start
+    with get_context("spawn").Pool(2) as pool:
+        pool.map(_burn, [1, 1])  # start the processes first
+        start = time.perf_counter()
+        pool.map(_burn, [n, n])
+        two = time.perf_counter() - start
+    return {"one_process_s": one, "two_processes_s": two, "efficiency": one / two}
+
+
 def bench_engine(feed: Path, out: Path, engine: str, workers: int) -> dict[str, Any]:
     from rasd.batch import BatchOptions, make_engine, run_batch
     from rasd.config import PipelineConfig
@@ -152,12 +178,14 @@ def run(limit: int, stage_docs: int) -> dict[str, Any]:
         }
         results["bare_spacy"] = bench_bare_spacy(feed)
         results["stage_seconds"] = bench_stages(feed, stage_docs)
+        results["machine_control_before"] = bench_machine()
         runs = []
         for engine in ("local", "ray"):
             for workers in (1, 2):
                 runs.append(bench_engine(feed, tmp / f"{engine}-{workers}", engine, workers))
                 print(json.dumps(runs[-1]), flush=True)
         results["runs"] = runs
+        results["machine_control_after"] = bench_machine()
         results["same_output_local_ray"] = same_output(tmp / "local-2", tmp / "ray-2")
         results.update(summarise(runs, results["bare_spacy"]["words_per_s"]))
         return results

@@ -130,9 +130,7 @@ def read_jsonl(path: Path, config: InputConfig | None = None) -> Iterator[Record
             for number, raw in enumerate(fh, start=1):  # noqa: B007 - used after the loop
                 if raw.strip():
                     yield _line_record(raw, number, source, config)
-    except OSError as exc:
-        yield _stream_problem(source, number, exc)
-    except EOFError as exc:
+    except (OSError, EOFError) as exc:  # includes gzip.BadGzipFile and a truncated .gz
         yield _stream_problem(source, number, exc)
 
 
