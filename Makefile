@@ -32,6 +32,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_batch.py --docs 200 --json benchmarks/results/batch.json
 
 # Every dataset on its dev split, in two parallel groups (one per core); then the doc.
 EVAL_DIR  ?= eval-reports
