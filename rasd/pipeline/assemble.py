@@ -39,11 +39,18 @@ class AssembleStage:
         published = doc.document.published_at
         if published is None or cand.date is None:
             return False
-        if cand.date_evidence is None and _past_year(cand.sentence.text, published.year):
-            return True  # "In 2018, demonstrators set fire to ...": history, not news
+        if cand.date_evidence is None and (
+            _past_year(cand.sentence.text, published.year) or BACKGROUND_RE.search(cand.sentence.text)
+        ):
+            return True  # "In 2018, demonstrators set fire to ...", "in recent years": history
         return cand.date.value < published - timedelta(days=self.config.max_days_before_publication)
 
 
+BACKGROUND_RE = re.compile(
+    r"\b(in recent (years|months)|over the (past|last) (years|decade)|in the past (decade|few years)"
+    r"|for years|have long|increasingly|since the (war|fall|start|end))\b",
+    re.IGNORECASE,
+)
 YEAR_RE = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
@@ -102,22 +109,39 @@ def _same_area(a: EventCandidate, b: EventCandidate) -> bool:
     return not a.place or not b.place or a.place.admin1 == b.place.admin1
 
 
+VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+NEW_INCIDENT_CUES = ("separate", "elsewhere", "another", "earlier this", "last week", "in a second")
+
+
+def _family(sub_event_type: str) -> str:
+    etype = SUB_EVENT_TYPES[sub_event_type]
+    if etype in VIOLENT_TYPES:
+        return "violence"
+    if etype in CROWD_TYPES:
+        return "crowd"
+    return sub_event_type
+
+
+def _new_incident(cand: EventCandidate) -> bool:
+    low = cand.sentence.text.lower()
+    return any(cue in low for cue in NEW_INCIDENT_CUES)
+
+
 def _weak_follow_up(target: EventCandidate, cand: EventCandidate) -> bool:
-    """A later telling with no date of its own ("His aide was arrested with him"), or another
-    phase of the same demonstration (tear gas after the storming)."""
-    if not _same_area(target, cand):
+    """A later sentence elaborating an earlier event: undated and in the same area
+    ("Footage showed several large explosions", "he had been badly beaten"), or the
+    same day, place and actors (ACLED: one event per day, location and actor pair)."""
+    if not _same_area(target, cand) or _family(target.sub_event_type) != _family(cand.sub_event_type):
         return False
-    t_type = SUB_EVENT_TYPES[target.sub_event_type]
-    c_type = SUB_EVENT_TYPES[cand.sub_event_type]
-    undated = cand.date_evidence is None
-    if t_type in CROWD_TYPES and c_type in CROWD_TYPES:
-        same_day = (
-            target.date is not None
-            and cand.date is not None
-            and target.date.value == cand.date.value
-        )
-        return undated or same_day
-    return undated and target.sub_event_type == cand.sub_event_type
+    if _new_incident(cand):
+        return False
+    if cand.date_evidence is None:
+        return True
+    same_day = target.date is not None and cand.date is not None and target.date.value == cand.date.value
+    ids_a = {x.id for x in target.actor1_resolved + target.actor2_resolved}
+    ids_b = {x.id for x in cand.actor1_resolved + cand.actor2_resolved}
+    actors_ok = not ids_a or not ids_b or bool(ids_a & ids_b)
+    return same_day and actors_ok
 
 
 def _same_telling(c: EventCandidate, cand: EventCandidate) -> bool:
@@ -130,7 +154,8 @@ def merge_same_incident(cands: list[EventCandidate]) -> list[EventCandidate]:
     for cand in cands:
         target = next((c for c in out if _same_telling(c, cand)), None)
         if target is None:
-            target = next((c for c in out if _weak_follow_up(c, cand)), None)
+            # the nearest earlier event it elaborates, not the first of the report
+            target = next((c for c in reversed(out) if _weak_follow_up(c, cand)), None)
         if target is None:
             out.append(cand)
             continue
