@@ -59,6 +59,10 @@ class Document(Record):
 Offset = Annotated[int, Field(ge=0)]
 
 
+#: Mention labels that denote places (spaCy's GPE, LOC, FAC; the gazetteer ruler adds GPE/LOC).
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
 class Mention(Record):
     """A labelled character span of a document."""
 

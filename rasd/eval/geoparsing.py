@@ -50,7 +50,7 @@ from rasd.eval.base import PRF, ErrorRecord, EvalContext, EvalResult, run_docume
 from rasd.eval.scoring import haversine_km, match_spans, sentence_around, span_mapper
 from rasd.exceptions import EvalDataError, RasdError
 from rasd.pipeline.doc import Doc
-from rasd.records import Document, Mention, Place
+from rasd.records import PLACE_LABELS, Document, Mention, Place
 
 NAME = "geoparsing"
 #: corpus name -> file under DATA_DIR/geoparsing/<corpus>/
@@ -60,7 +60,6 @@ CORPORA: dict[str, str] = {
     "TR-News": "TR-News.xml",
     "GeoVirus": "GeoVirus.xml",
 }
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ACC_KM = 161.0
 UNRESOLVED_KM = 20038.0
 MAX_SHIFT = 10

@@ -32,9 +32,7 @@ from typing import Any
 
 from rasd.gazetteer import normalize as nz
 from rasd.gazetteer.rank import COUNTRY_CODES, hint_fits, prior
-from rasd.records import Mention, Place
-
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+from rasd.records import PLACE_LABELS, Mention, Place
 
 _AFTER = re.compile(
     r"^\s*(governorate|governate|province|district|sub-?district|county|parish|region|state"

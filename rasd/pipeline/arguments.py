@@ -14,11 +14,11 @@ from rasd.pipeline.doc import DateMention, Doc, EventCandidate, PlaceRef, Span
 from rasd.pipeline.fatalities import count_fatalities
 from rasd.pipeline.modality import REFERENCE
 from rasd.pipeline.persons import find_persons
+from rasd.records import PLACE_LABELS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NEAR_CUES = (
     "near ",
     "outskirts of ",
@@ -68,13 +68,13 @@ class ArgumentsStage:
             trigger = _trigger_token(doc, cand)
             if trigger is None or cand.notes == REFERENCE:
                 continue  # references only merge into earlier events; they carry no arguments
-            fill_actors(doc, cand, trigger)
+            follow_up = roles.continuation(doc, cand)
+            fill_actors(doc, cand, trigger, follow_up)
             cand.places = find_places(doc, cand)
             fill_date(doc, cand, previous)
-            fill_fatalities(doc, cand)
-            cand.persons = find_persons(doc, cand, continuation(doc, cand))
-            if cand.notes != REFERENCE:
-                previous = cand
+            fill_fatalities(doc, cand, follow_up)
+            cand.persons = find_persons(doc, cand, follow_up)
+            previous = cand
         return doc
 
 
@@ -84,14 +84,14 @@ def _trigger_token(doc: Doc, cand: EventCandidate) -> Token | None:
     return span.root if span is not None else None
 
 
-def fill_actors(doc: Doc, cand: EventCandidate, trigger: Token) -> None:
+def fill_actors(doc: Doc, cand: EventCandidate, trigger: Token, follow_up: Span | None) -> None:
     frames = roles.role_ranges(trigger)
     cand.actor1 = roles.actor_spans(doc, cand.sentence, frames.agent)
     cand.actor2 = roles.actor_spans(doc, cand.sentence, frames.patient)
     assoc = roles.actor_spans(doc, cand.sentence, frames.assoc)
     cand.actor2 = [s for s in cand.actor2 if not any(s.overlaps(a) for a in cand.actor1)]
     if not cand.actor1:
-        cand.actor1 = roles.elaboration_actors(doc, cand)
+        cand.actor1 = roles.elaboration_actors(doc, cand, follow_up)
     if cand.actor1:
         cand.actor1 = (
             cand.actor1[:1] + [a for a in assoc if not a.overlaps(cand.actor1[0])] + cand.actor1[1:]
@@ -167,24 +167,17 @@ def _linked_candidate(doc: Doc, cand: EventCandidate) -> EventCandidate | None:
     return None
 
 
-def continuation(doc: Doc, cand: EventCandidate) -> Span | None:
-    """The next sentence, when it starts no event of its own: news leads often give the
-    toll and the victims' names there ("Two of them died in hospital")."""
-    nxt = next((s for s in doc.sentences if s.start >= cand.sentence.end and s.text.strip()), None)
-    if nxt is None or any(c.sentence == nxt and c.notes != REFERENCE for c in doc.candidates):
-        return None
-    return nxt
-
-
-def fill_fatalities(doc: Doc, cand: EventCandidate) -> None:
-    for sentence in (cand.sentence, continuation(doc, cand)):
+def fill_fatalities(doc: Doc, cand: EventCandidate, follow_up: Span | None) -> None:
+    for sentence in (cand.sentence, follow_up):
         if sentence is None:
             continue
         found = count_fatalities(sentence.text)
         if found is not None:
             n, start, end = found
             cand.fatalities = n
-            cand.fatalities_span = Span(sentence.start + start, sentence.start + end, sentence.text[start:end])
+            cand.fatalities_span = Span(
+                sentence.start + start, sentence.start + end, sentence.text[start:end]
+            )
             return
 
 

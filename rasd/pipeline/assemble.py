@@ -12,7 +12,7 @@ from rasd.pipeline.base import Backends, register
 from rasd.pipeline.doc import Doc, EventCandidate, Span
 from rasd.pipeline.modality import REFERENCE
 from rasd.pipeline.notes import summarise
-from rasd.records import Event, Evidence, Person, event_id
+from rasd.records import Actor, Event, Evidence, Person, event_id
 from rasd.taxonomy import SUB_EVENT_TYPES
 
 
@@ -40,7 +40,8 @@ class AssembleStage:
         if published is None or cand.date is None:
             return False
         if cand.date_evidence is None and (
-            _past_year(cand.sentence.text, published.year) or BACKGROUND_RE.search(cand.sentence.text)
+            _past_year(cand.sentence.text, published.year)
+            or BACKGROUND_RE.search(cand.sentence.text)
         ):
             return True  # "In 2018, demonstrators set fire to ...", "in recent years": history
         return cand.date.value < published - timedelta(days=self.config.max_days_before_publication)
@@ -74,12 +75,7 @@ def merge_references(cands: list[EventCandidate]) -> list[EventCandidate]:
 def _compatible(a: EventCandidate, b: EventCandidate) -> bool:
     if a.sub_event_type != b.sub_event_type:
         return False
-    if (
-        a.place
-        and b.place
-        and a.place.geonameid != b.place.geonameid
-        and a.place.admin1 != b.place.admin1
-    ):
+    if not _same_area(a, b):
         return False
     if (
         a.place
@@ -90,9 +86,13 @@ def _compatible(a: EventCandidate, b: EventCandidate) -> bool:
         return False
     if a.date and b.date and abs((a.date.value - b.date.value).days) > 1:
         return False
-    ids_a = {x.id for x in a.actor1_resolved}
-    ids_b = {x.id for x in b.actor1_resolved}
-    return not (ids_a and ids_b and not ids_a & ids_b)
+    return _actors_agree(a.actor1_resolved, b.actor1_resolved)
+
+
+def _actors_agree(a: list[Actor], b: list[Actor]) -> bool:
+    """No conflict: one side has no actors, or they share one."""
+    ids_a, ids_b = {x.id for x in a}, {x.id for x in b}
+    return not ids_a or not ids_b or bool(ids_a & ids_b)
 
 
 CROWD_TYPES = frozenset({"Protests", "Riots"})
@@ -131,17 +131,20 @@ def _weak_follow_up(target: EventCandidate, cand: EventCandidate) -> bool:
     """A later sentence elaborating an earlier event: undated and in the same area
     ("Footage showed several large explosions", "he had been badly beaten"), or the
     same day, place and actors (ACLED: one event per day, location and actor pair)."""
-    if not _same_area(target, cand) or _family(target.sub_event_type) != _family(cand.sub_event_type):
+    if not _same_area(target, cand) or _family(target.sub_event_type) != _family(
+        cand.sub_event_type
+    ):
         return False
     if _new_incident(cand):
         return False
     if cand.date_evidence is None:
         return True
-    same_day = target.date is not None and cand.date is not None and target.date.value == cand.date.value
-    ids_a = {x.id for x in target.actor1_resolved + target.actor2_resolved}
-    ids_b = {x.id for x in cand.actor1_resolved + cand.actor2_resolved}
-    actors_ok = not ids_a or not ids_b or bool(ids_a & ids_b)
-    return same_day and actors_ok
+    same_day = (
+        target.date is not None and cand.date is not None and target.date.value == cand.date.value
+    )
+    return same_day and _actors_agree(
+        target.actor1_resolved + target.actor2_resolved, cand.actor1_resolved + cand.actor2_resolved
+    )
 
 
 def _same_telling(c: EventCandidate, cand: EventCandidate) -> bool:

@@ -121,7 +121,9 @@ def find_hits(sdoc: SpacyDoc, matcher: Matcher) -> list[Hit]:
         _pattern, sub, prior = lx.PHRASE_TRIGGERS[idx]
         span = sdoc[start:end]
         head = span.root
-        hits.append(Hit(head, span.start_char, span.end_char, sub, prior, head.lemma_.lower(), phrase=True))
+        hits.append(
+            Hit(head, span.start_char, span.end_char, sub, prior, head.lemma_.lower(), phrase=True)
+        )
         covered.update(range(start, end))
     for tok in sdoc:
         if tok.i in covered:
@@ -197,25 +199,32 @@ def _rank(hit: Hit) -> tuple[int, int, float]:
     return (hit.status == EVENT, SPECIFICITY.get(hit.sub_event_type, 5), hit.prior)
 
 
-def _context_words(hit: Hit, sent: SpacySpan) -> set[str]:
-    words = {t.lower_ for t in sent}
-    words |= {t.lemma_.lower() for t in sent}
-    return words
+OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "pobj", "prep", "attr", "obj"})
+
+
+def _context_words(sent: SpacySpan) -> set[str]:
+    return {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
+
+
+def _words_under(tok: Token, deps: frozenset[str] | set[str], lemmas: bool = False) -> set[str]:
+    """Lower-cased words (and optionally lemmas) of the token's dependents with these relations."""
+    out: set[str] = set()
+    for child in tok.children:
+        if child.dep_ in deps:
+            out |= {t.lower_ for t in child.subtree}
+            if lemmas:
+                out |= {t.lemma_.lower() for t in child.subtree}
+    return out
 
 
 def _object_words(tok: Token) -> set[str]:
     """Words in the trigger's objects and prepositional complements."""
-    out: set[str] = set()
-    for child in tok.children:
-        if child.dep_ in {"dobj", "nsubjpass", "pobj", "prep", "attr", "obj"}:
-            out |= {t.lower_ for t in child.subtree}
-            out |= {t.lemma_.lower() for t in child.subtree}
-    return out
+    return _words_under(tok, OBJECT_DEPS, lemmas=True)
 
 
 def retype(hit: Hit, sent: SpacySpan) -> str | None:
     """Refine a trigger's sub-event type from its sentence. None: not an event trigger here."""
-    words = _context_words(hit, sent)
+    words = _context_words(sent)
     objects = _object_words(hit.head)
     sub = hit.sub_event_type
     if hit.lemma in {"seize", "capture"}:
@@ -230,13 +239,17 @@ def retype(hit: Hit, sent: SpacySpan) -> str | None:
     if hit.lemma in {"suspend", "merge", "dissolve", "disband"}:
         return sub if objects & lx.GROUP_ACTIVITY_OBJECTS or hit.lemma == "disband" else None
     if hit.lemma == "beat":
-        subj = {t.lower_ for c in hit.head.children if c.dep_ == "nsubj" for t in c.subtree}
+        subj = _words_under(hit.head, {"nsubj"})
         return "Mob violence" if subj & lx.CROWD_WORDS else "Attack"
     if SUB_EVENT_TYPES[sub] in {"Protests", "Riots"} or (
         sub == "Arrests" and words & lx.PROTEST_WORDS
     ):
         return _retype_protest(sub, words)
-    if SUB_EVENT_TYPES[sub] == "Battles" and sub != "Armed clash" or hit.lemma in {"regain", "recover"}:
+    if (
+        SUB_EVENT_TYPES[sub] == "Battles"
+        and sub != "Armed clash"
+        or hit.lemma in {"regain", "recover"}
+    ):
         return _retype_territory(hit, sub, objects)
     if hit.phrase and sub not in {"Remote explosive/landmine/IED", "Armed clash", "Attack"}:
         return sub
@@ -247,14 +260,13 @@ def retype(hit: Hit, sent: SpacySpan) -> str | None:
 
 def _retype_territory(hit: Hit, sub: str, objects: set[str]) -> str | None:
     """Who took the ground decides the type: the state regains, a non-state actor overtakes."""
-    if hit.lemma == "recover" and not objects & lx.TERRITORY_OBJECTS and not any(
-        t.ent_type_ in {"GPE", "LOC"} for t in hit.head.subtree
+    if (
+        hit.lemma == "recover"
+        and not objects & lx.TERRITORY_OBJECTS
+        and not any(t.ent_type_ in {"GPE", "LOC"} for t in hit.head.subtree)
     ):
         return None  # "recovered bodies", "recovered weapons"
-    subj: set[str] = set()
-    for c in hit.head.children:
-        if c.dep_ in {"nsubj", "agent"}:
-            subj |= {t.lower_ for t in c.subtree}
+    subj = _words_under(hit.head, {"nsubj", "agent"})
     if subj & lx.NON_STATE_WORDS and not subj & {"army", "government", "regime"}:
         return "Non-state actor overtakes territory"
     if subj & lx.STATE_WORDS:
@@ -266,7 +278,7 @@ def _retype_seize(hit: Hit, objects: set[str], words: set[str]) -> str | None:
     if objects & lx.WEAPON_WORDS:
         return "Disrupted weapons use"
     if objects & lx.TERRITORY_OBJECTS:
-        subj = {t.lower_ for c in hit.head.children if c.dep_ == "nsubj" for t in c.subtree}
+        subj = _words_under(hit.head, {"nsubj"})
         state = {"forces", "army", "troops", "government", "military", "iraqi", "syrian", "police"}
         return (
             "Government regains territory"
@@ -325,7 +337,7 @@ def _retype_protest(sub: str, words: set[str]) -> str:
 
 def _disaster(hit: Hit, words: set[str], objects: set[str]) -> bool:
     """An earthquake or an industrial explosion is not political violence."""
-    subj = {t.lower_ for c in hit.head.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}
+    subj = _words_under(hit.head, {"nsubj", "nsubjpass"})
     hostile = {"attack", "bomb", "militants", "gunmen", "suicide", "ied"}
     return bool((subj | objects) & lx.DISASTER_WORDS) and not words & hostile
 

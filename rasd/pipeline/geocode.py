@@ -27,10 +27,10 @@ from typing import Any
 
 from rasd.config import PipelineConfig
 from rasd.gazetteer.rank import COUNTRY_CODES
-from rasd.gazetteer.resolve import PLACE_LABELS, Resolver, contains
+from rasd.gazetteer.resolve import Resolver, contains
 from rasd.pipeline.base import Backends, register
 from rasd.pipeline.doc import Doc, EventCandidate, PlaceRef, Span
-from rasd.records import Mention, Place
+from rasd.records import PLACE_LABELS, Mention, Place
 
 #: Specificity of a place: towns above districts above provinces above countries.
 _LEVEL = {"P": 3, "ADM2": 2, "ADM1": 1, "ADMD": 1}
@@ -101,8 +101,11 @@ class GeocodeStage:
             for ref in c.places:
                 if (ref.span.start, ref.span.end) not in known:
                     known.add((ref.span.start, ref.span.end))
-                    mentions.append(Mention(start=ref.span.start, end=ref.span.end,
-                                            text=ref.span.text, label="GPE"))
+                    mentions.append(
+                        Mention(
+                            start=ref.span.start, end=ref.span.end, text=ref.span.text, label="GPE"
+                        )
+                    )
         mentions.sort(key=lambda m: (m.start, m.end))
         places: dict[tuple[int, int], Place] = {}
         fallback: list[tuple[int, int]] = []
@@ -120,8 +123,11 @@ class GeocodeStage:
         if not refs:
             refs = _sentence_refs(doc, cand)
             floor = 2
-        resolved = [(r, doc.places[(r.span.start, r.span.end)]) for r in refs
-                    if (r.span.start, r.span.end) in doc.places]
+        resolved = [
+            (r, doc.places[(r.span.start, r.span.end)])
+            for r in refs
+            if (r.span.start, r.span.end) in doc.places
+        ]
         guessed = set(doc.extra.get("geocode_fallback", []))
         matched = [rp for rp in resolved if (rp[0].span.start, rp[0].span.end) not in guessed]
         picked = choose(matched) or choose(resolved)
@@ -139,8 +145,12 @@ class GeocodeStage:
     def _main_town(self, district: Place) -> Place:
         """The town a district is placed at (same point), or the district itself."""
         for p in self.geocoder.candidates(district.name, district.country_code or None):
-            if (p.feature_class == "P" and p.admin2 == district.admin2
-                    and p.latitude == district.latitude and p.longitude == district.longitude):
+            if (
+                p.feature_class == "P"
+                and p.admin2 == district.admin2
+                and p.latitude == district.latitude
+                and p.longitude == district.longitude
+            ):
                 return p
         return district
 
@@ -151,8 +161,11 @@ class GeocodeStage:
 
 
 def _sentence_refs(doc: Doc, cand: EventCandidate) -> list[PlaceRef]:
-    spans = [Span(s, e, doc.text[s:e]) for (s, e) in doc.places
-             if cand.sentence.start <= s < cand.sentence.end]
+    spans = [
+        Span(s, e, doc.text[s:e])
+        for (s, e) in doc.places
+        if cand.sentence.start <= s < cand.sentence.end
+    ]
     spans.sort(key=lambda sp: abs(sp.start - cand.trigger.start))
     return [PlaceRef(span=sp) for sp in spans]
 

@@ -16,10 +16,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc as SpacyDoc
 
-#: Labels kept as mentions. Everything else spaCy finds is kept too, but these are
-#: the ones later stages read.
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
 
 def _mark_paragraphs(sdoc: SpacyDoc) -> SpacyDoc:
     """A line break starts a new sentence: headings and paragraphs never merge."""
@@ -104,7 +100,11 @@ def _phrase_variants(pattern: list[dict[str, Any]], key: str) -> list[str] | Non
             words.append([value])
         elif set(tok) == {key} and isinstance(value, dict) and set(value) == {"IN"}:
             words.append([str(v) for v in value["IN"]])
-        elif tok.get("OP") == "?" and set(tok) == {"ORTH", "OP"} and set(tok["ORTH"].get("IN", ())) <= HYPHENS:
+        elif (
+            tok.get("OP") == "?"
+            and set(tok) == {"ORTH", "OP"}
+            and set(tok["ORTH"].get("IN", ())) <= HYPHENS
+        ):
             if words:
                 gaps.append(len(words) - 1)
         else:
@@ -123,7 +123,9 @@ def _phrase_variants(pattern: list[dict[str, Any]], key: str) -> list[str] | Non
     return out
 
 
-def compile_patterns(patterns: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def compile_patterns(
+    patterns: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Split EntityRuler patterns into (case-insensitive, case-sensitive) rulers' patterns.
 
     Exact-word token patterns become phrase patterns, which spaCy's PhraseMatcher

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rasd.pipeline.doc import Doc, EventCandidate, Span
+from rasd.pipeline.modality import REFERENCE
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -285,16 +286,19 @@ def _dedupe(spans: list[Span]) -> list[Span]:
     return out
 
 
-def elaboration_actors(doc: Doc, cand: EventCandidate) -> list[Span]:
-    """Actors named in the next sentence when it explains who carried the event out."""
-    following = [s for s in doc.sentences if s.start >= cand.sentence.end]
-    if not following:
+def continuation(doc: Doc, cand: EventCandidate) -> Span | None:
+    """The next sentence, when it starts no event of its own: news leads often give the
+    toll, the victims' names or who carried the event out there."""
+    nxt = next((s for s in doc.sentences if s.start >= cand.sentence.end and s.text.strip()), None)
+    if nxt is None or any(c.sentence == nxt and c.notes != REFERENCE for c in doc.candidates):
+        return None
+    return nxt
+
+
+def elaboration_actors(doc: Doc, cand: EventCandidate, follow_up: Span | None) -> list[Span]:
+    """Actors named in the follow-up sentence when it explains who carried the event out."""
+    if follow_up is None or not any(cue in follow_up.text.lower() for cue in ELABORATION_CUES):
         return []
-    nxt = following[0]
-    if not any(cue in nxt.text.lower() for cue in ELABORATION_CUES):
-        return []
-    if any(c.sentence == nxt and c.notes != "reference" for c in doc.candidates):
-        return []
-    spans = actor_spans(doc, nxt, [(nxt.start, nxt.end)])
+    spans = actor_spans(doc, follow_up, [(follow_up.start, follow_up.end)])
     patients = {s.text.lower() for s in cand.actor2}
     return [s for s in spans if s.text.lower() not in patients]
