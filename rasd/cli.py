@@ -10,11 +10,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from rasd.config import PipelineConfig, Settings
 from rasd.exceptions import RasdError, describe
 from rasd.records import Event, IngestProblem
+from rasd.render import events_table
 
 app = typer.Typer(
     name="rasd",
@@ -50,30 +50,7 @@ def _report_problem(p: IngestProblem) -> None:
 
 
 def _print_table(events: list[Event]) -> None:
-    table = Table(show_lines=False)
-    for col in (
-        "event_date",
-        "sub_event_type",
-        "actor1",
-        "actor2",
-        "location",
-        "admin1",
-        "geo",
-        "fat.",
-    ):
-        table.add_column(col, overflow="fold")
-    for e in events:
-        table.add_row(
-            str(e.event_date or ""),
-            e.sub_event_type,
-            e.actor1.name if e.actor1 else "",
-            e.actor2.name if e.actor2 else "",
-            e.location,
-            e.place.admin1 if e.place else "",
-            str(e.geo_precision),
-            str(e.fatalities),
-        )
-    out.print(table)
+    out.print(events_table(events))
 
 
 @app.command()
@@ -217,17 +194,19 @@ def export(
 
     Example: rasd export --format geojson --out events.geojson
     """
-    from rasd.service import open_store, write_events
+    from rasd.service import open_store, writer_for
 
+    write = writer_for(fmt)  # a bad --format fails before anything is opened or written
     with open_store(_settings()) as store:
         if output is None:
-            write_events(store.events(), fmt, sys.stdout)
+            write(store.events(), sys.stdout)
             return
         tmp = output.with_suffix(output.suffix + ".tmp")
         with tmp.open("w", encoding="utf-8", newline="") as fh:
-            n = write_events(store.events(), fmt, fh)
+            result = write(store.events(), fh)
         tmp.replace(output)
-    err.print(f"wrote {n} events to {output}")
+    skipped = f" ({result.skipped} without coordinates skipped)" if result.skipped else ""
+    err.print(f"wrote {result.written} events to {output}{skipped}")
 
 
 @app.command()

@@ -7,11 +7,11 @@ from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from rasd.config import PipelineConfig, Settings
 from rasd.engine import build_pipeline
 from rasd.ingest import read_paths
+from rasd.render import events_table
 from rasd.service import ingest, open_store
 from rasd.store.base import EventQuery
 
@@ -37,31 +37,8 @@ def run_demo(out: Console, err: Console) -> None:
     out.print(f"rasd demo: ingesting {len(files)} invented sample reports from {samples_dir()}")
     with open_store(settings) as store:
         summary = ingest(build_pipeline(config), store, read_paths(files, config.input))
-        table = Table(title="Events in the store")
-        for col in (
-            "date",
-            "type",
-            "sub-event type",
-            "actor1",
-            "actor2",
-            "location",
-            "admin1",
-            "fat.",
-        ):
-            table.add_column(col, overflow="fold")
         found = list(store.events(EventQuery(order="event_date")))
-        for e in found:
-            table.add_row(
-                str(e.event_date or ""),
-                e.event_type,
-                e.sub_event_type,
-                e.actor1.name if e.actor1 else "",
-                e.actor2.name if e.actor2 else "",
-                e.location,
-                e.place.admin1 if e.place else "",
-                str(e.fatalities),
-            )
-        out.print(table)
+        out.print(events_table(found, title="Events in the store"))
     by_type = Counter(e.event_type for e in found)
     out.print(
         f"{summary.documents} documents, {len(found)} events in {settings.resolved_database_url()}; "

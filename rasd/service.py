@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from rasd import export
 from rasd.config import PipelineConfig, Settings
 from rasd.engine import process
 from rasd.exceptions import RasdError
+from rasd.export import ExportResult
 from rasd.ingest import read_paths
 from rasd.pipeline.base import Pipeline
 from rasd.records import Document, Event, IngestProblem
@@ -105,37 +107,24 @@ def parse_near(value: str) -> tuple[float, float, float]:
     return lat, lon, km
 
 
-def write_events(
-    events: Iterable[Event], fmt: str, out: IO[str], store: Store | None = None
-) -> int:
-    """Write events in a machine format; returns how many were written."""
-    from rasd import export
-
-    counter = _Counter(events)
-    if fmt == "json":
-        export.write_json(counter, out)
-    elif fmt == "jsonl":
-        export.write_jsonl(counter, out)
-    elif fmt == "acled-csv":
-        export.write_acled_csv(counter, out)
-    elif fmt == "geojson":
-        export.write_geojson(counter, out)
-    else:
+def writer_for(fmt: str) -> Callable[[Iterable[Event], IO[str]], ExportResult]:
+    """The streaming writer of a machine format, or a clear error naming the format."""
+    writers: dict[str, Callable[[Iterable[Event], IO[str]], ExportResult]] = {
+        "json": export.write_json,
+        "jsonl": export.write_jsonl,
+        "acled-csv": export.write_acled_csv,
+        "geojson": export.write_geojson,
+    }
+    if fmt not in writers:
         raise RasdError(
             f"--format {fmt}", "is not a machine format", f"use one of {', '.join(FORMATS[1:])}"
         )
-    return counter.n
+    return writers[fmt]
 
 
-class _Counter:
-    def __init__(self, events: Iterable[Event]) -> None:
-        self.events = events
-        self.n = 0
-
-    def __iter__(self) -> Iterator[Event]:
-        for e in self.events:
-            self.n += 1
-            yield e
+def write_events(events: Iterable[Event], fmt: str, out: IO[str]) -> ExportResult:
+    """Write events in a machine format; returns how many were written (and skipped)."""
+    return writer_for(fmt)(events, out)
 
 
 def open_store(settings: Settings) -> Store:
