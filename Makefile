@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/.demo/rasd.sqlite
 
-.PHONY: demo test lint typecheck bench eval accuracy-doc clean install
+.PHONY: demo test lint typecheck bench eval accuracy-doc clean install browser
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,11 +15,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo ends by serving the UI on the demo store (Ctrl+C stops); SERVE=0 skips that (CI).
+SERVE ?= 1
 demo: $(STAMP)
 	@mkdir -p $(dir $(DEMO_DB))
 	RASD_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/rasd demo
+	@if [ "$(SERVE)" != "0" ]; then $(BIN)/rasd serve --db sqlite:///$(DEMO_DB); fi
 
-test: $(STAMP)
+# Debian's Chromium for the browser tests (tests/test_web_*.py); does nothing when present.
+browser:
+	bash scripts/install-browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/ruff check rasd tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile -q
@@ -33,6 +40,8 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_batch.py --docs 200 --json benchmarks/results/batch.json
+	$(BIN)/python benchmarks/bench_api.py --json benchmarks/results/api.json
+	$(BIN)/python benchmarks/bench_dedup.py --sizes 10000 100000 --json benchmarks/results/dedup.json
 
 # Every dataset on its dev split, in two parallel groups (one per core); then the doc.
 EVAL_DIR  ?= eval-reports
@@ -42,7 +51,7 @@ eval: $(STAMP)
 	@mkdir -p $(EVAL_DIR)
 	@start=$$(date +%s); \
 	( $(EVAL) geoparsing && $(EVAL) case2021 && $(EVAL) samples ) > $(EVAL_DIR)/group-a.log 2>&1 & a=$$!; \
-	( $(EVAL) muc4 && $(EVAL) re3d ) > $(EVAL_DIR)/group-b.log 2>&1 & b=$$!; \
+	( $(EVAL) muc4 && $(EVAL) re3d && $(EVAL) dedup && $(EVAL) ucdp ) > $(EVAL_DIR)/group-b.log 2>&1 & b=$$!; \
 	wait $$a; sa=$$?; wait $$b; sb=$$?; cat $(EVAL_DIR)/group-a.log $(EVAL_DIR)/group-b.log; \
 	if [ -d $(DATA_DIR)/acled ]; then $(EVAL) acled || exit 1; else echo "acled: no $(DATA_DIR)/acled folder (ACLED data is not redistributable); skipped"; fi; \
 	echo "make eval: $$(( $$(date +%s) - start )) s"; test $$sa -eq 0 -a $$sb -eq 0

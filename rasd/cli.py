@@ -325,6 +325,31 @@ def load_cmd(
     out.print(summary.line(), highlight=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default RASD_HOST: 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default RASD_PORT: 8000).")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (default RASD_DATABASE_URL).")
+    ] = None,
+) -> None:
+    """Serve the web UI and the HTTP API (OpenAPI docs at /docs) on the store.
+
+    Example: rasd serve --port 8000 --db sqlite:///.demo/rasd.sqlite
+    """
+    from rasd.api.server import serve as run_server
+
+    settings = _settings()
+    if db:
+        settings = settings.model_copy(update={"database_url": db})
+    run_server(settings, host, port, announce=lambda line: out.print(line, highlight=False))
+
+
+from rasd import cli_knowledge  # noqa: E402, F401  (registers its commands on app)
+
+
 def main() -> None:
     try:
         app()

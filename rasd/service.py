@@ -14,9 +14,12 @@ from rasd.engine import process
 from rasd.exceptions import RasdError
 from rasd.export import ExportResult
 from rasd.ingest import read_paths
+from rasd.knowledge.dedup import KStore
+from rasd.knowledge.write import Knowledge, save_extraction
 from rasd.pipeline.base import Pipeline
 from rasd.records import Document, Event, IngestProblem
 from rasd.store.base import EventQuery, Store
+from rasd.store.sql import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +76,19 @@ def extract_paths(
 
 def ingest(
     pipeline: Pipeline,
-    store: Store,
+    store: KStore,
     records: Iterable[Document | IngestProblem],
     on_progress: Callable[[str], None] | None = None,
 ) -> IngestSummary:
-    """Extract and store each document atomically; bad input is reported, never fatal."""
+    """Extract and store each document atomically (with corrections, links and persons);
+    bad input is reported, never fatal."""
     summary = IngestSummary()
+    knowledge = Knowledge.from_config(pipeline.config)
     for item in extract_records(pipeline, records):
         if isinstance(item, IngestProblem):
             summary.problems.append(item)
         else:
-            result = store.add(item.document, item.events)
+            result = save_extraction(store, item.document, item.events, (), knowledge).result
             summary.documents += 1
             summary.new_documents += int(result.new_document)
             summary.events_added += result.events_added
@@ -127,8 +132,7 @@ def write_events(events: Iterable[Event], fmt: str, out: IO[str]) -> ExportResul
     return writer_for(fmt)(events, out)
 
 
-def open_store(settings: Settings) -> Store:
-    from rasd.store.sql import SqlStore
+def open_store(settings: Settings) -> SqlStore:
 
     store = SqlStore(settings.resolved_database_url())
     store.migrate()

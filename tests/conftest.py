@@ -38,3 +38,17 @@ def pipeline():
     from rasd.engine import build_pipeline
 
     return build_pipeline().load()
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def kstore(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Each store with its knowledge side: the in-memory fake and a fresh SQLite file."""
+    from rasd.store import MemoryStore, SqlStore
+
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    sql = SqlStore(f"sqlite:///{tmp_path / 'k.sqlite'}")
+    sql.migrate()
+    yield sql
+    sql.close()

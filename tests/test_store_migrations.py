@@ -99,8 +99,15 @@ def test_store_migrations_shipped_as_package_data() -> None:
 
 
 def test_store_migrations_single_head() -> None:
-    assert schema.head_revision() == "0001"
-    assert schema.known_revisions() == {"0001"}
+    """The revisions form one line, 0001 first, each file naming the one before it."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(schema.alembic_config())
+    assert script.get_heads() == [schema.head_revision()]
+    chain = [rev.revision for rev in script.walk_revisions()]  # head first
+    assert chain[-1] == "0001"
+    assert sorted(chain) == sorted(schema.known_revisions())
+    assert len(chain) == len(set(chain))
 
 
 @pytest.mark.parametrize("revision", ["9999"])

@@ -1,7 +1,7 @@
 """``rasd load DIR``: put a batch output into the store, shard by shard.
 
 Only finished shards (with a checkpoint) are read, one at a time, so memory
-stays bounded. Each document goes in with ``store.add(document, events,
+stays bounded. Each document goes in with ``save_extraction(store, document, events,
 mentions)``, which is atomic per document and idempotent: loading the same
 directory twice changes nothing the second time, and loading a directory whose
 documents are already stored replaces their events with the batch's.
@@ -18,8 +18,9 @@ from typing import Any
 from rasd.batch.shards import Layout
 from rasd.batch.writer import read_part
 from rasd.exceptions import InputError
+from rasd.knowledge.dedup import KStore
+from rasd.knowledge.write import Knowledge, save_extraction
 from rasd.records import Document, Event, Mention
-from rasd.store.base import Store
 
 _DOCUMENT_FIELDS = tuple(Document.model_fields)
 _MENTION_FIELDS = tuple(Mention.model_fields)
@@ -55,14 +56,18 @@ def shard_names(root: Path) -> list[str]:
 
 
 def load_dir(
-    root: Path, store: Store, on_shard: Callable[[LoadSummary], None] | None = None
+    root: Path,
+    store: KStore,
+    on_shard: Callable[[LoadSummary], None] | None = None,
+    knowledge: Knowledge | None = None,
 ) -> LoadSummary:
-    """Add every document of every finished shard, with its events and mentions."""
+    """Add every document of every finished shard, with its events and mentions
+    (through the knowledge write path: corrections, cross-report links, persons)."""
     layout = Layout(Path(root))
     summary = LoadSummary()
     for shard in shard_names(root):
         for document, events, mentions in read_shard(layout, shard):
-            result = store.add(document, events, mentions)
+            result = save_extraction(store, document, events, mentions, knowledge).result
             summary.documents += 1
             summary.new_documents += int(result.new_document)
             summary.events_added += result.events_added

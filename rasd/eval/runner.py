@@ -33,6 +33,8 @@ DATASETS: dict[str, str] = {
     "acled": "rasd.eval.acled",
     "muc4": "rasd.eval.muc4",
     "samples": "rasd.eval.samples",
+    "dedup": "rasd.eval.dedup",
+    "ucdp": "rasd.eval.ucdp",
 }
 ALL = "all"
 DEFAULT_REPORT_DIR = Path("eval-reports")
@@ -44,6 +46,8 @@ HEADLINE: dict[str, tuple[str, ...]] = {
     "acled": ("sub_event_type_acc", "actor1_acc", "acc_50km", "date_acc"),
     "muc4": ("f1_micro", "f1.incident_type"),
     "samples": ("f1", "no_event_samples_correct"),
+    "dedup": ("p", "r", "f1"),
+    "ucdp": ("p", "r", "f1"),
 }
 
 

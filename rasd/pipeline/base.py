@@ -104,6 +104,7 @@ def check_order(stages: Iterable[Stage]) -> None:
 class Pipeline:
     stages: list[Stage]
     loaded: bool = field(default=False)
+    config: PipelineConfig | None = None  # the config it was built from, if any
 
     def __post_init__(self) -> None:
         check_order(self.stages)
@@ -123,7 +124,7 @@ class Pipeline:
                     f"use only: {', '.join(sorted(_REGISTRY))}",
                 )
             stages.append(factory(config, backends))
-        return cls(stages)
+        return cls(stages, config=config)
 
     def load(self) -> Pipeline:
         if not self.loaded:

@@ -14,12 +14,18 @@ Semantics every store follows
   Document metadata (source, url, title...) is updated to the latest add.
 * ``created_at`` is when the store first saw the event: an event's own value is
   kept, ``None`` becomes the time of the add (UTC, timezone-aware).
-* Text filters (``actor``, ``text``) are case-insensitive substring matches;
-  ``country``/``admin1``/``admin2`` are case-insensitive equality; a two-letter
-  ``country`` matches the ISO alpha-2 ``country_code`` instead of the name.
-  Case folding is ASCII-only (as in SQLite).
+* Text filters (``actor``, ``person``, ``text``) are case-insensitive substring
+  matches; ``actor`` also matches an actor id exactly; ``text`` looks in the notes,
+  the location, the actor names and the evidence sentences; ``country``/``admin1``/
+  ``admin2`` are case-insensitive equality; a two-letter ``country`` matches the
+  ISO alpha-2 ``country_code`` instead of the name. Case folding is ASCII-only
+  (as in SQLite).
 * Order: ``event_date`` (oldest first) or ``-event_date`` (newest first), events
-  without a date last, ties by id; or ``id``.
+  without a date last, ties by id; or ``id``. ``after`` (keyset paging) keeps only
+  the events that come after ``(event_date, id)`` in that order, so a page
+  boundary stays put while events are added.
+* Aggregates (``event_counts``, ``place_counts``, ``actor_counts``) count the
+  same events ``events(query)`` returns (``limit``/``offset``/``after`` ignored).
 """
 
 from __future__ import annotations
@@ -57,9 +63,12 @@ class EventQuery:
     bbox: tuple[float, float, float, float] | None = None
     document_id: str | None = None
     text: str | None = None
+    person: str | None = None  # a person's name contains this
     limit: int | None = None
     offset: int = 0
     order: str = "event_date"
+    after: tuple[date | None, str] | None = None  # keyset: (event_date, id) of the last seen
+    distinct: bool = False  # one event per incident: only each cluster's representative
 
     def __post_init__(self) -> None:
         for problem in _query_problems(self):
@@ -73,6 +82,8 @@ def _query_problems(q: EventQuery) -> Iterator[str]:
         yield f"offset must be >= 0, got {q.offset}"
     if q.order not in ORDERS:
         yield f"order must be one of {', '.join(ORDERS)}; got {q.order!r}"
+    if q.after is not None and q.offset:
+        yield "after (keyset paging) and offset cannot be combined; use one"
     if q.since and q.until and q.since > q.until:
         yield f"since {q.since} is after until {q.until}; swap them"
     if q.near is not None:
@@ -102,6 +113,47 @@ class StoreStats:
     documents: int
     events: int
     by_event_type: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of events and how many match in all (for paginated lists)."""
+
+    events: list[Event]
+    total: int
+
+
+INTERVALS = ("day", "week", "month")  # a period starts on the day, the Monday, the 1st
+COUNT_KEYS = ("event_type", "admin1", "actor")
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """How many matching events fall in ``period`` under ``key`` (an event type, an
+    admin1 name or an actor name; "" for events without an admin1)."""
+
+    period: date  # first day of the day / week (Monday) / month
+    key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    name: str
+    admin1: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+    count: int
+
+
+@dataclass(frozen=True)
+class ActorCount:
+    id: str
+    name: str
+    actor_type: int
+    country: str
+    count: int  # events the actor takes part in, in any role
 
 
 @runtime_checkable
@@ -134,11 +186,35 @@ class Store(Protocol):
         ...
 
     def count_events(self, query: EventQuery | None = None) -> int:
-        """How many events match (ignoring ``limit``/``offset``)."""
+        """How many events match (ignoring ``limit``/``offset``/``after``)."""
+        ...
+
+    def page(self, query: EventQuery) -> EventPage:
+        """``list(events(query))`` and ``count_events(query)`` together (one page of a list)."""
         ...
 
     def documents(self) -> Iterator[Document]:
         """Every document, streamed, by id."""
+        ...
+
+    def event_counts(
+        self, query: EventQuery | None = None, interval: str = "day", by: str = "event_type"
+    ) -> list[PeriodCount]:
+        """Matching dated events counted per period (``INTERVALS``) and key (``COUNT_KEYS``).
+
+        ``by="actor"`` counts an event once under each actor it involves (any role),
+        so the counts of one period may add up to more than its events.
+        Sorted by key, then period.
+        """
+        ...
+
+    def place_counts(self, query: EventQuery | None = None, limit: int = 1000) -> list[PlaceCount]:
+        """Matching events with a place, counted per place, most events first."""
+        ...
+
+    def actor_counts(self, text: str | None = None, limit: int = 50) -> list[ActorCount]:
+        """Actors by the number of events they take part in, most first; ``text`` is a
+        case-insensitive substring of the name (or the exact id)."""
         ...
 
     def delete_document(self, document_id: str) -> None:

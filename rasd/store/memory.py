@@ -7,9 +7,17 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from rasd.records import Document, Event, Mention
+from rasd.records import Actor, Document, Event, Mention
 from rasd.store import query as q
-from rasd.store.base import AddResult, EventQuery, StoreStats
+from rasd.store.base import (
+    ActorCount,
+    AddResult,
+    EventPage,
+    EventQuery,
+    PeriodCount,
+    PlaceCount,
+    StoreStats,
+)
 from rasd.store.common import (
     check_events,
     foreign_event,
@@ -18,9 +26,10 @@ from rasd.store.common import (
     same_event,
     to_utc,
 )
+from rasd.store.kmemory import KnowledgeMemory
 
 
-class MemoryStore:
+class MemoryStore(KnowledgeMemory):
     """Keeps records in dicts. Reads go through :mod:`rasd.store.query` like SqlStore's."""
 
     def __init__(self) -> None:
@@ -28,6 +37,8 @@ class MemoryStore:
         self._events: dict[str, Event] = {}
         self._by_document: dict[str, list[str]] = {}
         self._mentions: dict[str, tuple[Mention, ...]] = {}
+        self._actors: dict[str, Actor] = {}  # latest view of each actor, as SQL's actors table
+        self._init_knowledge()
 
     def migrate(self) -> None:
         """Nothing to migrate."""
@@ -50,6 +61,7 @@ class MemoryStore:
         for event_id in set(old) - new_ids:
             del self._events[event_id]
         self._events.update({e.id: e for e in stored})
+        self._actors.update({a.id: a for e in checked for a in q.actors_of(e)})
         self._by_document[document.id] = [e.id for e in stored]
         is_new = document.id not in self._documents
         self._documents[document.id] = document
@@ -73,6 +85,12 @@ class MemoryStore:
                 stored.append(event.model_copy(update={"created_at": stamp}))
         return stored, unchanged
 
+    def _matches(self, event: Event, query: EventQuery) -> bool:
+        """The shared filters, and ``distinct`` from this store's clusters."""
+        if query.distinct and self._clusters.get(event.id, event.id) != event.id:
+            return False
+        return q.matches(event, query, self._actors)
+
     def get_document(self, document_id: str) -> Document:
         try:
             return self._documents[document_id]
@@ -91,13 +109,17 @@ class MemoryStore:
 
     def events(self, query: EventQuery | None = None) -> Iterator[Event]:
         query = query or EventQuery()
-        found = [e for e in self._events.values() if q.matches(e, query)]
+        found = [e for e in self._events.values() if self._matches(e, query)]
         found.sort(key=q.sort_key(query.order))
         return q.page(found, query)
 
     def count_events(self, query: EventQuery | None = None) -> int:
         query = query or EventQuery()
-        return sum(1 for e in self._events.values() if q.matches(e, query))
+        query = q.unpaged(query)
+        return sum(1 for e in self._events.values() if self._matches(e, query))
+
+    def page(self, query: EventQuery) -> EventPage:
+        return EventPage(list(self.events(query)), self.count_events(query))
 
     def documents(self) -> Iterator[Document]:
         return iter([self._documents[i] for i in sorted(self._documents)])
@@ -108,6 +130,7 @@ class MemoryStore:
         for event_id in self._by_document.pop(document_id, []):
             del self._events[event_id]
         self._mentions.pop(document_id, None)
+        self._extractions.pop(document_id, None)
         del self._documents[document_id]
 
     def stats(self) -> StoreStats:
@@ -115,6 +138,21 @@ class MemoryStore:
         for event in self._events.values():
             by_type[event.event_type] = by_type.get(event.event_type, 0) + 1
         return StoreStats(len(self._documents), len(self._events), dict(sorted(by_type.items())))
+
+    def event_counts(
+        self, query: EventQuery | None = None, interval: str = "day", by: str = "event_type"
+    ) -> list[PeriodCount]:
+        query = q.for_counting(query, interval, by)
+        return q.count_periods(self._matching(query), interval, by)
+
+    def place_counts(self, query: EventQuery | None = None, limit: int = 1000) -> list[PlaceCount]:
+        return q.count_places(self._matching(q.for_counting(query)), limit)
+
+    def actor_counts(self, text: str | None = None, limit: int = 50) -> list[ActorCount]:
+        return q.count_actors(self._matching(EventQuery()), self._actors, text, limit)
+
+    def _matching(self, query: EventQuery) -> Iterator[Event]:
+        return (e for e in self._events.values() if self._matches(e, query))
 
     def close(self) -> None:
         """Nothing to close; the data stays until the object goes away."""

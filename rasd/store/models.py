@@ -135,6 +135,8 @@ class EventActorRow(Base):
     """One actor of one event in one role (actor1, assoc_actor_1, actor2, assoc_actor_2)."""
 
     __tablename__ = "event_actors"
+    # Covering index of the actor filter: an actor's events without reading the rows (0003).
+    __table_args__ = (Index("ix_event_actors_actor_id_event_id", "actor_id", "event_id"),)
 
     event_id: Mapped[str] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
@@ -192,3 +194,90 @@ class MentionRow(Base):
     text: Mapped[str] = mapped_column(Text)
     label: Mapped[str] = mapped_column(String(64))
     kb_id: Mapped[str | None] = mapped_column(String(ACTOR_ID))
+
+
+# -- knowledge across reports (rasd.knowledge) ---------------------------------------------
+
+
+class ExtractionRow(Base):
+    """The pipeline's own events for a document, before corrections (JSON list of Event).
+
+    Corrections are re-applied to this on every change, so undoing one never needs
+    the pipeline; ``rasd reprocess`` replaces it with a fresh extraction.
+    """
+
+    __tablename__ = "extractions"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    events_json: Mapped[str] = mapped_column(Text)
+    extracted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CorrectionRow(Base):
+    """Append-only audit log of analyst corrections (no foreign keys: it outlives events)."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(ACTOR_ID), index=True)
+    other: Mapped[str | None] = mapped_column(String(ACTOR_ID), index=True)
+    field: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[str | None] = mapped_column(String(ID), index=True)
+    anchor_start: Mapped[int | None] = mapped_column(Integer)
+    anchor_end: Mapped[int | None] = mapped_column(Integer)
+    reverts: Mapped[int | None] = mapped_column(Integer)
+    analyst: Mapped[str] = mapped_column(String(NAME))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EventLinkRow(Base):
+    """Two events reporting the same incident (a < b), with the reason."""
+
+    __tablename__ = "event_links"
+
+    a: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    b: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    origin: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class EventClusterRow(Base):
+    """Each event's canonical event (cluster): the id of its representative event."""
+
+    __tablename__ = "event_clusters"
+
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    cluster_id: Mapped[str] = mapped_column(String(ID), index=True)
+
+
+class PersonEntityRow(Base):
+    """A person known across reports; ``key`` is the normalised name used to match."""
+
+    __tablename__ = "person_entities"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(NAME), index=True)
+
+
+class PersonRefRow(Base):
+    """One person mention of an event, resolved to a person entity."""
+
+    __tablename__ = "person_refs"
+
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(ID), index=True)
+    name: Mapped[str] = mapped_column(Text)

@@ -13,17 +13,48 @@ on the indexed latitude/longitude, then the exact haversine distance in Python
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
+from datetime import date, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    distinct,
+    false,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.functions import FunctionElement
 
-from rasd.records import Event
-from rasd.store.base import EventQuery
-from rasd.store.models import DocumentRow, EventActorRow, EventRow, EvidenceRow, MentionRow
+from rasd.records import Actor, Event
+from rasd.store.base import (
+    COUNT_KEYS,
+    INTERVALS,
+    ActorCount,
+    EventQuery,
+    PeriodCount,
+    PlaceCount,
+)
+from rasd.store.models import (
+    ActorRow,
+    DocumentRow,
+    EventActorRow,
+    EventClusterRow,
+    EventRow,
+    EvidenceRow,
+    MentionRow,
+    PersonRow,
+)
 
 EARTH_RADIUS_KM = 6371.0088
 _EPS = 1e-6  # degrees of slack so the prefilter never drops a true match
@@ -85,9 +116,17 @@ def visible(event: Event) -> bool:
     return True
 
 
-def matches(event: Event, q: EventQuery) -> bool:
-    """Does an event satisfy every filter of the query?"""
-    return visible(event) and all(check(event, q) for check in _CHECKS)
+def matches(event: Event, q: EventQuery, actors: Mapping[str, Actor] | None = None) -> bool:
+    """Does an event satisfy every filter of the query?
+
+    ``actors`` is the store's latest view of each actor (by id), whose names the
+    ``actor`` filter matches, as SQL matches the ``actors`` table.
+    """
+    return (
+        visible(event)
+        and _actor(event, q, actors or {})
+        and all(check(event, q) for check in _CHECKS)
+    )
 
 
 def _dates(e: Event, q: EventQuery) -> bool:
@@ -106,12 +145,22 @@ def _types(e: Event, q: EventQuery) -> bool:
     )
 
 
-def _actor(e: Event, q: EventQuery) -> bool:
+def actors_of(e: Event) -> list[Actor]:
+    return [a for a in (e.actor1, *e.assoc_actor_1, e.actor2, *e.assoc_actor_2) if a is not None]
+
+
+def _actor(e: Event, q: EventQuery, latest: Mapping[str, Actor]) -> bool:
     if q.actor is None:
         return True
     needle = fold(q.actor)
-    actors = [e.actor1, *e.assoc_actor_1, e.actor2, *e.assoc_actor_2]
-    return any(a is not None and needle in fold(a.name) for a in actors)
+    return any(a.id == q.actor or needle in fold(latest.get(a.id, a).name) for a in actors_of(e))
+
+
+def _person(e: Event, q: EventQuery) -> bool:
+    if q.person is None:
+        return True
+    needle = fold(q.person)
+    return any(needle in fold(p.name) for p in e.persons)
 
 
 def _admin(e: Event, q: EventQuery) -> bool:
@@ -144,27 +193,40 @@ def _text(e: Event, q: EventQuery) -> bool:
     if q.text is None:
         return True
     needle = fold(q.text)
-    return needle in fold(e.notes) or any(needle in fold(ev.sentence) for ev in e.evidence)
+    texts = [e.notes, e.location, *(a.name for a in actors_of(e))]
+    texts.extend(ev.sentence for ev in e.evidence)
+    return any(needle in fold(t) for t in texts)
 
 
 def _document(e: Event, q: EventQuery) -> bool:
     return q.document_id is None or e.document_id == q.document_id
 
 
-_CHECKS = (_dates, _types, _actor, _admin, _geo, _text, _document)
+def _after(e: Event, q: EventQuery) -> bool:
+    if q.after is None:
+        return True
+    return position(q.order, e.event_date, e.id) > position(q.order, *q.after)
+
+
+_CHECKS = (_dates, _types, _person, _admin, _geo, _text, _document, _after)
 
 
 def _is_code(country: str) -> bool:
     return len(country) == 2 and country.isascii() and country.isalpha()
 
 
+def position(order: str, day: date | None, event_id: str) -> tuple[Any, ...]:
+    """Where an event with this date and id sorts in ``order`` (as :func:`select_events`)."""
+    if order == "id":
+        return (event_id,)
+    if order == "-event_date":
+        return (day is None, -(day or date.min).toordinal(), event_id)
+    return (day is None, day or date.min, event_id)
+
+
 def sort_key(order: str) -> Callable[[Event], Any]:
     """A key function ordering records as :func:`select_events` orders rows."""
-    if order == "id":
-        return lambda e: e.id
-    if order == "-event_date":
-        return lambda e: (e.event_date is None, -(e.event_date or date.min).toordinal(), e.id)
-    return lambda e: (e.event_date is None, e.event_date or date.min, e.id)
+    return lambda e: position(order, e.event_date, e.id)
 
 
 # -- SQL ---------------------------------------------------------------------------------
@@ -209,9 +271,14 @@ def select_mentions(document_id: str) -> Select[MentionRow]:
     )
 
 
-def select_events(q: EventQuery) -> Select[EventRow]:
-    """Matching events with their children, ordered. ``near`` is only prefiltered here."""
-    stmt = with_children(visible_events().where(*event_conditions(q)))
+def select_events(q: EventQuery, in_order: bool = False) -> Select[EventRow]:
+    """Matching events with their children, ordered. ``near`` is only prefiltered here.
+
+    ``in_order``: read the list-order index and test each event, rather than find
+    every match by another index and sort them: faster for one page when many
+    events match (see :func:`worth_reading_in_order`).
+    """
+    stmt = with_children(visible_events().where(*event_conditions(q, in_order)))
     stmt = stmt.order_by(*_order(q.order))
     if q.near is None:  # with near, the exact check (in Python) must run before paging
         stmt = stmt.offset(q.offset or None).limit(q.limit)
@@ -220,12 +287,12 @@ def select_events(q: EventQuery) -> Select[EventRow]:
 
 def select_event_points(q: EventQuery) -> Select[str, float | None, float | None]:
     """(id, latitude, longitude) of matching events, for counting with ``near``."""
-    stmt = visible_events().where(*event_conditions(q))
+    stmt = visible_events().where(*event_conditions(unpaged(q)))
     return stmt.with_only_columns(EventRow.id, EventRow.latitude, EventRow.longitude)
 
 
 def count_events(q: EventQuery) -> Select[Any]:
-    inner = visible_events().where(*event_conditions(q)).with_only_columns(EventRow.id)
+    inner = visible_events().where(*event_conditions(unpaged(q))).with_only_columns(EventRow.id)
     return select(func.count()).select_from(inner.subquery())
 
 
@@ -237,12 +304,33 @@ def _order(order: str) -> list[ColumnElement[Any]]:
     return [nulls_last, direction, EventRow.id.asc()]
 
 
-def event_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
+def event_conditions(q: EventQuery, in_order: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE terms of a query. Dates, admin1 and the keyset position are served by the
+    list-order indexes (migration 0003); with ``in_order`` the other terms are marked
+    ``likely`` so that SQLite reads in list order instead of sorting all matches."""
+    others = _other_conditions(q)
+    return _ordered_conditions(q) + ([likely(c) for c in others] if in_order else others)
+
+
+def _ordered_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
+    if q.since is not None or q.until is not None:
+        # Implied by a date range; stated so the range can use the list-order indexes,
+        # whose first date column is (event_date IS NULL).
+        conds.append(EventRow.event_date.is_(None) == false())
     if q.since is not None:
         conds.append(EventRow.event_date >= q.since)
     if q.until is not None:
         conds.append(EventRow.event_date <= q.until)
+    if q.admin1 is not None:
+        conds.append(func.lower(EventRow.admin1) == func.lower(q.admin1))
+    if q.after is not None:
+        conds.append(_after_condition(q.order, *q.after))
+    return conds
+
+
+def _other_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
     if q.event_types:
         conds.append(EventRow.event_type.in_(q.event_types))
     if q.sub_event_types:
@@ -251,14 +339,74 @@ def event_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
         conds.append(EventRow.document_id == q.document_id)
     conds.extend(_place_conditions(q))
     if q.actor is not None:
-        named = _icontains(EventActorRow.name, q.actor)
-        conds.append(exists().where(EventActorRow.event_id == EventRow.id, named))
-    if q.text is not None:
-        in_evidence = exists().where(
-            EvidenceRow.event_id == EventRow.id, _icontains(EvidenceRow.sentence, q.text)
+        # Actors are few: find their ids first, then the events through the actor_id index.
+        named = or_(ActorRow.id == q.actor, _icontains(ActorRow.name, q.actor))
+        ids = select(ActorRow.id).where(named)
+        conds.append(
+            EventRow.id.in_(select(EventActorRow.event_id).where(EventActorRow.actor_id.in_(ids)))
         )
-        conds.append(or_(_icontains(EventRow.notes, q.text), in_evidence))
+    if q.person is not None:
+        persons = select(PersonRow.event_id).where(_icontains(PersonRow.name, q.person))
+        conds.append(EventRow.id.in_(persons))
+    if q.text is not None:
+        conds.append(_text_condition(q.text))
+    if q.distinct:  # drop events whose cluster is represented by another event
+        represented = select(EventClusterRow.event_id).where(
+            EventClusterRow.event_id == EventRow.id, EventClusterRow.cluster_id != EventRow.id
+        )
+        conds.append(~represented.exists())
     return conds
+
+
+class likely(FunctionElement[bool]):  # noqa: N801 - an SQL function construct
+    """SQLite's ``likely(X)``: X, with a hint that it is usually true (no-op elsewhere)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "likely"
+
+
+@compiles(likely)
+def _likely_default(element: likely, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(likely, "sqlite")
+def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
+    return f"likely({compiler.process(element.clauses, **kw)})"
+
+
+def worth_reading_in_order(q: EventQuery, matching: int, everything: int) -> bool:
+    """Is reading in list order (testing each event) cheaper than sorting every match?
+
+    One page reads about ``limit * everything / matching`` events in order, against
+    ``matching`` found and sorted: in order wins when ``matching**2 >= limit * everything``.
+    """
+    if q.limit is None or q.near is not None or q.order == "id":
+        return False
+    return matching * matching >= q.limit * everything
+
+
+def _text_condition(text: str) -> ColumnElement[bool]:
+    """Notes, location, actor names (as coded in the event) or evidence sentences.
+
+    Uncorrelated ``IN`` subqueries: each child table is scanned once, not once per event.
+    """
+    in_actors = select(EventActorRow.event_id).where(_icontains(EventActorRow.name, text))
+    in_evidence = select(EvidenceRow.event_id).where(_icontains(EvidenceRow.sentence, text))
+    in_row = [_icontains(EventRow.notes, text), _icontains(EventRow.location, text)]
+    return or_(*in_row, EventRow.id.in_(in_actors), EventRow.id.in_(in_evidence))
+
+
+def _after_condition(order: str, day: date | None, last_id: str) -> ColumnElement[bool]:
+    """Rows after ``(day, last_id)`` in ``order`` (undated events come last)."""
+    if order == "id":
+        return EventRow.id > last_id
+    column = EventRow.event_date
+    if day is None:
+        return and_(column.is_(None), EventRow.id > last_id)
+    beyond = column > day if order == "event_date" else column < day
+    return or_(column.is_(None), beyond, and_(column == day, EventRow.id > last_id))
 
 
 def _place_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
@@ -266,8 +414,6 @@ def _place_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
     if q.country is not None:
         column = EventRow.country_code if _is_code(q.country) else EventRow.country
         conds.append(func.lower(column) == func.lower(q.country))
-    if q.admin1 is not None:
-        conds.append(func.lower(EventRow.admin1) == func.lower(q.admin1))
     if q.admin2 is not None:
         conds.append(func.lower(EventRow.admin2) == func.lower(q.admin2))
     if q.near is not None:
@@ -304,3 +450,199 @@ def count_by_event_type() -> Select[str, int]:
         .group_by(EventRow.event_type)
         .order_by(EventRow.event_type)
     )
+
+
+# -- aggregates (stats, places, actors): the same counts from rows and from records -------
+
+
+class _PeriodStart(FunctionElement[date]):
+    type = Date()
+    inherit_cache = True
+
+
+class week_start(_PeriodStart):  # noqa: N801 - SQL function constructs are lower case
+    """The Monday on or before a date."""
+
+    name = "week_start"
+    inherit_cache = True
+
+
+class month_start(_PeriodStart):  # noqa: N801
+    """The first day of a date's month."""
+
+    name = "month_start"
+    inherit_cache = True
+
+
+@compiles(week_start, "sqlite")
+def _week_sqlite(element: week_start, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+
+
+@compiles(month_start, "sqlite")
+def _month_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(week_start)
+def _week_default(element: week_start, compiler: Any, **kw: Any) -> str:
+    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(month_start)
+def _month_default(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+def period_start(day: date, interval: str) -> date:
+    """The first day of the day, week (Monday) or month containing ``day``."""
+    if interval == "week":
+        return day - timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _period_column(interval: str) -> Any:
+    if interval == "week":
+        return week_start(EventRow.event_date)
+    if interval == "month":
+        return month_start(EventRow.event_date)
+    return EventRow.event_date
+
+
+def select_period_counts(q: EventQuery, interval: str, by: str) -> Select[*tuple[Any, ...]]:
+    """(period, key, count[, latitude, longitude]) of matching dated events.
+
+    With ``near`` the rows are also grouped by coordinates, so the caller can apply
+    the exact distance check (:func:`within`) before adding them up.
+    """
+    keys: dict[str, Any] = {
+        "event_type": EventRow.event_type,
+        "admin1": func.coalesce(EventRow.admin1, ""),
+        "actor": EventActorRow.name,
+    }
+    stmt = visible_events().where(*event_conditions(q), EventRow.event_date.is_not(None))
+    counted = func.count()
+    if by == "actor":
+        stmt = stmt.join(EventActorRow, EventActorRow.event_id == EventRow.id)
+        counted = func.count(distinct(EventRow.id))
+    groups: list[Any] = [_period_column(interval), keys[by]]
+    if q.near is not None:
+        groups += [EventRow.latitude, EventRow.longitude]
+    columns = [*groups[:2], counted, *groups[2:]]
+    return stmt.with_only_columns(*columns).group_by(*groups)
+
+
+def count_periods(events: Iterable[Event], interval: str, by: str) -> list[PeriodCount]:
+    counts: Counter[tuple[str, date]] = Counter()
+    for e in events:
+        if e.event_date is None:
+            continue
+        period = period_start(e.event_date, interval)
+        for key in _count_keys(e, by):
+            counts[(key, period)] += 1
+    return period_counts((period, key, n) for (key, period), n in counts.items())
+
+
+def _count_keys(e: Event, by: str) -> set[str]:
+    if by == "actor":
+        return {a.name for a in actors_of(e)}
+    if by == "admin1":
+        return {e.place.admin1 if e.place else ""}
+    return {e.event_type}
+
+
+def period_counts(rows: Iterable[tuple[date, str, int]]) -> list[PeriodCount]:
+    """Rows summed per (period, key), sorted by key then period."""
+    counts: Counter[tuple[str, date]] = Counter()
+    for period, key, n in rows:
+        counts[(key, period)] += n
+    return [PeriodCount(period, key, n) for (key, period), n in sorted(counts.items())]
+
+
+_PLACE_COLUMNS = (
+    EventRow.place_name,
+    func.coalesce(EventRow.admin1, ""),
+    func.coalesce(EventRow.country, ""),
+    EventRow.latitude,
+    EventRow.longitude,
+)
+
+
+def select_place_counts(q: EventQuery, limit: int) -> Select[*tuple[Any, ...]]:
+    """(name, admin1, country, latitude, longitude, count), most events first."""
+    n = func.count().label("n")
+    base = visible_events().where(*event_conditions(q), EventRow.place_name.is_not(None))
+    stmt = base.with_only_columns(*_PLACE_COLUMNS, n).group_by(*_PLACE_COLUMNS)
+    lat, lon = EventRow.latitude, EventRow.longitude
+    stmt = stmt.order_by(n.desc(), *_PLACE_COLUMNS[:3], lat.is_(None), lat, lon.is_(None), lon)
+    return stmt if q.near is not None else stmt.limit(limit)
+
+
+def place_counts(rows: Iterable[tuple[Any, ...]], limit: int) -> list[PlaceCount]:
+    """Rows as PlaceCount, most events first (ties by name, admin1, country, coordinates)."""
+    found = [PlaceCount(row[0], row[1], row[2], row[3], row[4], int(row[5])) for row in rows]
+    found.sort(key=_place_order)
+    return found[:limit]
+
+
+def _place_order(p: PlaceCount) -> tuple[Any, ...]:
+    lat, lon = p.latitude, p.longitude
+    return (-p.count, p.name, p.admin1, p.country, lat is None, lat or 0.0, lon is None, lon or 0.0)
+
+
+def count_places(events: Iterable[Event], limit: int) -> list[PlaceCount]:
+    counts: Counter[tuple[str, str, str, float | None, float | None]] = Counter()
+    for e in events:
+        if e.place is not None:
+            p = e.place
+            counts[(p.name, p.admin1, p.country, p.latitude, p.longitude)] += 1
+    return place_counts(((*key, n) for key, n in counts.items()), limit)
+
+
+def select_actor_counts(text: str | None, limit: int) -> Select[*tuple[Any, ...]]:
+    """Actors (latest known name) by the number of visible events they take part in."""
+    n = func.count(distinct(EventRow.id)).label("n")
+    columns = (ActorRow.id, ActorRow.name, ActorRow.actor_type, ActorRow.country)
+    base = (
+        visible_events()
+        .join(EventActorRow, EventActorRow.event_id == EventRow.id)
+        .join(ActorRow, ActorRow.id == EventActorRow.actor_id)
+    )
+    if text is not None:
+        base = base.where(or_(ActorRow.id == text, _icontains(ActorRow.name, text)))
+    stmt = base.with_only_columns(*columns, n).group_by(*columns)
+    return stmt.order_by(n.desc(), ActorRow.name, ActorRow.id).limit(limit)
+
+
+def count_actors(
+    events: Iterable[Event], latest: Mapping[str, Actor], text: str | None, limit: int
+) -> list[ActorCount]:
+    """Like :func:`select_actor_counts`; ``latest`` is the store's view of each actor."""
+    counts: Counter[str] = Counter()
+    for e in events:
+        counts.update({a.id for a in actors_of(e)})
+    found = [
+        ActorCount(a.id, a.name, int(a.actor_type), a.country, counts[a.id])
+        for a in (latest.get(i) for i in counts)
+        if a is not None and (text is None or a.id == text or fold(text) in fold(a.name))
+    ]
+    found.sort(key=lambda a: (-a.count, a.name, a.id))
+    return found[:limit]
+
+
+def for_counting(
+    query: EventQuery | None, interval: str = "day", by: str = "event_type"
+) -> EventQuery:
+    """The query without paging (aggregates count every match); checks interval and by."""
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}; got {interval!r}")
+    if by not in COUNT_KEYS:
+        raise ValueError(f"by must be one of {', '.join(COUNT_KEYS)}; got {by!r}")
+    return unpaged(query or EventQuery())
+
+
+def unpaged(query: EventQuery) -> EventQuery:
+    """The query without limit, offset and keyset position: what counts count."""
+    return replace(query, after=None, limit=None, offset=0)

@@ -30,9 +30,18 @@ from rasd.exceptions import StoreError
 from rasd.records import Document, Event, Mention
 from rasd.store import mapping, schema, write
 from rasd.store import query as q
-from rasd.store.base import AddResult, EventQuery, StoreStats
+from rasd.store.base import (
+    ActorCount,
+    AddResult,
+    EventPage,
+    EventQuery,
+    PeriodCount,
+    PlaceCount,
+    StoreStats,
+)
 from rasd.store.common import check_events, missing_document, missing_event
 from rasd.store.connect import WRITE, build_engine, parse_url, shown
+from rasd.store.ksql import KnowledgeSql
 
 BATCH = 500  # rows per round trip when streaming
 
@@ -42,7 +51,7 @@ def _head() -> str:
     return schema.head_revision()
 
 
-class SqlStore:
+class SqlStore(KnowledgeSql):
     """The Store protocol over a SQLAlchemy URL. Thread-safe; one engine per store."""
 
     def __init__(self, url: str, *, auto_migrate: bool = False) -> None:
@@ -202,9 +211,9 @@ class SqlStore:
         self._ready()  # fail here, not at the first next()
         return self._stream_events(query)
 
-    def _stream_events(self, query: EventQuery) -> Iterator[Event]:
+    def _stream_events(self, query: EventQuery, in_order: bool = False) -> Iterator[Event]:
         with self._errors("reading events"), self._session() as s:
-            stmt = q.select_events(query).execution_options(yield_per=BATCH)
+            stmt = q.select_events(query, in_order).execution_options(yield_per=BATCH)
             found: Iterator[Event] = (mapping.row_to_event(row) for row in s.scalars(stmt))
             if query.near is not None:
                 near = query.near
@@ -218,6 +227,16 @@ class SqlStore:
                 return int(s.scalar(q.count_events(query)) or 0)
             stmt = q.select_event_points(query).execution_options(yield_per=BATCH * 10)
             return sum(1 for _id, lat, lon in s.execute(stmt) if q.within(query.near, lat, lon))
+
+    def page(self, query: EventQuery) -> EventPage:
+        """Count first: when many events match, the page is read in list order (no sort)."""
+        total = self.count_events(query)
+        in_order = total > 0 and q.worth_reading_in_order(query, total, self._all_events())
+        return EventPage(list(self._stream_events(query, in_order)), total)
+
+    def _all_events(self) -> int:
+        with self._errors("counting events"), self._session() as s:
+            return int(s.scalar(q.count_events(EventQuery())) or 0)
 
     def documents(self) -> Iterator[Document]:
         self._ready()
@@ -234,6 +253,33 @@ class SqlStore:
             documents = int(s.scalar(q.count_documents()) or 0)
             by_type = {str(t): int(n) for t, n in s.execute(q.count_by_event_type())}
         return StoreStats(documents, sum(by_type.values()), by_type)
+
+    # -- aggregates (see Store) -----------------------------------------------------------
+
+    def event_counts(
+        self, query: EventQuery | None = None, interval: str = "day", by: str = "event_type"
+    ) -> list[PeriodCount]:
+        query = q.for_counting(query, interval, by)
+        near = query.near
+        with self._errors("counting events by period"), self._session() as s:
+            rows = s.execute(q.select_period_counts(query, interval, by)).all()
+        if near is not None:
+            rows = [r for r in rows if q.within(near, r[3], r[4])]
+        return q.period_counts((r[0], r[1], int(r[2])) for r in rows)
+
+    def place_counts(self, query: EventQuery | None = None, limit: int = 1000) -> list[PlaceCount]:
+        query = q.for_counting(query)
+        near = query.near
+        with self._errors("counting events by place"), self._session() as s:
+            rows = s.execute(q.select_place_counts(query, limit)).all()
+        if near is not None:
+            rows = [r for r in rows if q.within(near, r[3], r[4])]
+        return q.place_counts(rows, limit)
+
+    def actor_counts(self, text: str | None = None, limit: int = 50) -> list[ActorCount]:
+        with self._errors("counting events by actor"), self._session() as s:
+            rows = s.execute(q.select_actor_counts(text, limit)).all()
+        return [ActorCount(r[0], r[1], int(r[2]), r[3], int(r[4])) for r in rows]
 
 
 def _near(event: Event, near: tuple[float, float, float]) -> bool:

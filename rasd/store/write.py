@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,16 +23,20 @@ from rasd.store.models import (
     ActorRow,
     DocumentRow,
     EventActorRow,
+    EventClusterRow,
+    EventLinkRow,
     EventRow,
     EvidenceRow,
+    ExtractionRow,
     MentionRow,
+    PersonRefRow,
     PersonRow,
 )
 from rasd.store.query import with_children
 
 CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 NO_SYNC = {"synchronize_session": False}  # bulk deletes; rows are never kept in the session
-EVENT_CHILDREN = (EventActorRow, PersonRow, EvidenceRow)
+EVENT_CHILDREN = (EventActorRow, PersonRow, EvidenceRow, EventClusterRow, PersonRefRow)
 
 
 def add_document(
@@ -85,14 +89,17 @@ def delete_events(session: Session, event_ids: Sequence[str]) -> None:
             session.execute(
                 delete(child).where(child.event_id.in_(chunk)), execution_options=NO_SYNC
             )
+        linked = or_(EventLinkRow.a.in_(chunk), EventLinkRow.b.in_(chunk))
+        session.execute(delete(EventLinkRow).where(linked), execution_options=NO_SYNC)
         session.execute(delete(EventRow).where(EventRow.id.in_(chunk)), execution_options=NO_SYNC)
 
 
 def delete_document(session: Session, document_id: str) -> None:
     ids = list(session.scalars(select(EventRow.id).where(EventRow.document_id == document_id)))
     delete_events(session, ids)
-    stmt = delete(MentionRow).where(MentionRow.document_id == document_id)
-    session.execute(stmt, execution_options=NO_SYNC)
+    for table in (MentionRow, ExtractionRow):
+        stmt = delete(table).where(table.document_id == document_id)
+        session.execute(stmt, execution_options=NO_SYNC)
     session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
 
 
