@@ -92,7 +92,7 @@ def correct_split_events(event: str, other: str, by: ByOpt, why: WhyOpt) -> None
 def correct_merge_actors(actor: str, into: str, by: ByOpt, why: WhyOpt) -> None:
     """Fold one actor into another everywhere it is coded.
 
-    Example: rasd correct merge-actors unidentified-armed-group-iraq islamic-state-iraq --by rana --why 'IS claim'
+    Example: rasd correct merge-actors unidentified-armed-group-iraq islamic-state --by rana --why 'IS claim'
     """
     _record("merge_actors", actor, by, why, other=into)
 
@@ -248,7 +248,7 @@ def profile_cmd(
 ) -> None:
     """Print an actor's or a person's profile as JSON.
 
-    Example: rasd profile actor islamic-state-iraq
+    Example: rasd profile actor islamic-state
     """
     from rasd.exceptions import RasdError
     from rasd.knowledge.profiles import actor_profile, person_profile

@@ -38,14 +38,17 @@ def run_demo(out: Console, err: Console) -> None:
     with open_store(settings) as store:
         summary = ingest(build_pipeline(config), store, read_paths(files, config.input))
         found = list(store.events(EventQuery(order="event_date")))
+        incidents = store.count_events(EventQuery(distinct=True))
         out.print(events_table(found, title="Events in the store"))
     by_type = Counter(e.event_type for e in found)
     out.print(
-        f"{summary.documents} documents, {len(found)} events in {settings.resolved_database_url()}; "
+        f"{summary.documents} documents, {len(found)} events ({incidents} incidents once reports "
+        f"of the same incident are linked) in {settings.resolved_database_url()}; "
         + ", ".join(f"{k}: {v}" for k, v in sorted(by_type.items()))
     )
     for p in summary.problems:
         err.print(f"skipped {p.source}: {p.message}. fix: {p.fix}", highlight=False)
     out.print(
         "Try: rasd events --admin1 Kirkuk   |   rasd export --format geojson --out events.geojson"
+        "   |   rasd profile actor islamic-state"
     )
