@@ -273,7 +273,7 @@ def parse_value(store: KStore, field_name: str, text: str) -> str:
             raise CorrectionError(
                 f"actor {text!r}",
                 "is neither coded on a stored event nor in the actor knowledge base",
-                "give an actor id as `rasd events --format json` shows it (e.g. islamic-state-iraq)",
+                "give an actor id as `rasd events --format json` shows it (e.g. islamic-state)",
             )
         return corr.encode(actor)
     import json
