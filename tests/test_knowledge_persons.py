@@ -154,3 +154,20 @@ def test_knowledge_persons_actor_profile(store) -> None:  # type: ignore[no-unty
     assert [(a.actor.id, a.count) for a in profile.opposing] == [(CTS.id, 2)]
     with pytest.raises(NotFound):
         actor_profile(store, "no-such-actor")
+
+
+def test_knowledge_persons_merge_and_split_single_word_and_merged_mentions(store) -> None:  # type: ignore[no-untyped-def]
+    (d1, e1), (d2, e2) = (
+        arrest("Police arrested Ahmed in Kirkuk.", "Ahmed", date(2023, 9, 25)),
+        arrest("Police arrested Ahmed in Kirkuk again.", "Ahmed", date(2023, 9, 29)),
+    )
+    save_extraction(store, d1, [e1])
+    save_extraction(store, d2, [e2])
+    p1, p2 = _person_of(store, e1.id), _person_of(store, e2.id)
+    why = {"analyst": "rana", "reason": "same man, same street"}
+    correct(store, Correction(action="merge_persons", target=p2, other=p1, **why))
+    assert _person_of(store, e2.id) == p1  # single-word names merge when an analyst says so
+    with pytest.raises(NotFound, match=f"merged into person {p1}"):
+        person_profile(store, p2)
+    correct(store, Correction(action="split_person", target=p1, other=e2.id, **why))
+    assert _person_of(store, e2.id) not in (p1, p2)  # a merged-in mention can be split off

@@ -135,6 +135,36 @@ class WebApp:
         with urllib.request.urlopen(url, timeout=60) as response:
             return json.loads(response.read())
 
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        """POST JSON to /api/<path>; the answer as JSON (HTTPError on 4xx/5xx)."""
+        request = urllib.request.Request(
+            f"{self.base_url}/api/{path}",
+            data=json.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def undo_corrections(self, subject: str, after: int) -> None:
+        """Revert, newest first, the corrections of `subject` numbered above `after` that are
+        still in force (a test's clean-up: the server is shared by the tests of a worker)."""
+        for c in reversed(self.api("corrections", subject=subject)):
+            if c["id"] > after and c["in_force"] and c["action"] != "revert":
+                self.post(
+                    "corrections",
+                    {
+                        "action": "revert",
+                        "reverts": c["id"],
+                        "analyst": "test",
+                        "reason": "clean-up",
+                    },
+                )
+
+    def last_correction_id(self) -> int:
+        log = self.api("corrections")
+        return max((c["id"] for c in log), default=0)
+
     def all_events(self, **filters: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         cursor = None
@@ -301,18 +331,53 @@ def page(web_app: WebApp, request: pytest.FixtureRequest) -> Iterator[BrowserPag
     assert not bp.page_errors, f"JavaScript errors: {bp.page_errors}"
 
 
+OUR_SCRIPTS = {
+    "/vendor/leaflet/dist/leaflet.js",
+    "/vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
+    "/vendor/topojson-client/dist/topojson-client.min.js",
+    "/app.js",
+}
+
+
+def assert_nothing_injected(bp: BrowserPage) -> None:
+    """No script, handler, image, nested SVG or javascript:/data: link beyond the UI's own,
+    no request for an injected image, no dialog."""
+    scripts = bp.page.eval_on_selector_all("script", "els => els.map(e => e.src)")
+    assert {urllib.parse.urlsplit(s).path for s in scripts} == OUR_SCRIPTS
+    handlers = "[onerror], [onload], [onmouseover], [onclick]"
+    assert bp.page.locator(handlers).count() == 0
+    assert bp.page.locator("img:not(.brand-mark):not(.leaflet-tile)").count() == 0
+    assert bp.page.locator("a[href^='javascript' i], a[href^='data:' i]").count() == 0
+    assert bp.page.locator("svg svg, i[onmouseover], b[onmouseover]").count() == 0
+    paths = {urllib.parse.urlsplit(u).path for u in bp.requests}
+    assert "/x" not in paths, "an injected <img src=x> was loaded"
+    assert not bp.dialogs
+
+
 def wait_idle(bp: BrowserPage, selector: str) -> None:
     """Wait until an element exists and is no longer busy (aria-busy removed)."""
     bp.page.wait_for_selector(f"{selector}:not([aria-busy])", state="attached")
 
 
 def map_counts(bp: BrowserPage, selector: str = "#map") -> tuple[int, int]:
-    """(events in visible clusters + single markers, number of clusters) on a map."""
-    counts = bp.page.eval_on_selector_all(
-        f"{selector} .cluster-count", "els => els.map(e => Number(e.textContent))"
-    )
-    singles = bp.page.locator(f"{selector} .leaflet-marker-icon.mk").count()
-    return sum(counts) + singles, len(counts)
+    """(events in visible clusters + single markers, number of clusters) on a map, once the
+    marker-cluster animations are over (the same figures read three times, 250 ms apart:
+    during a zoom or a reload, leaving and arriving icons are both in the page)."""
+    script = """sel => {
+        const counts = [...document.querySelectorAll(sel + ' .cluster-count')].map(e => Number(e.textContent));
+        const singles = document.querySelectorAll(sel + ' .leaflet-marker-icon.mk').length;
+        const busy = document.querySelector(sel + ' .leaflet-cluster-anim') !== null;
+        return [counts.reduce((a, b) => a + b, 0) + singles, counts.length, busy];
+    }"""
+    seen: list[tuple[int, int]] = []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        total, clusters, busy = bp.page.evaluate(script, selector)
+        seen = [*seen[-2:], (total, clusters)] if not busy else []
+        if len(seen) == 3 and len(set(seen)) == 1:
+            break
+        bp.page.wait_for_timeout(250)
+    return seen[-1] if seen else (total, clusters)
 
 
 def highlights(bp: BrowserPage, scope: str = ".doc-text") -> dict[int, tuple[str, set[str]]]:

@@ -95,23 +95,30 @@ class Resolver:
         key = name_key(person.name)
         if not key:
             return None
-        if not is_specific(person.name):
-            return PersonEntity(id=_id(key, event.document_id), name=person.name, key=key)
-        salt = [person.actor_id or "", (person.nationality or "").lower()]
-        natural = _id(key, *salt)
-        entity = self._match(key, person, natural)
-        if entity is None:
-            entity = PersonEntity(id=natural, name=person.name, key=key)
-        if (entity.id, event.id) in self.rules.split:
-            entity = PersonEntity(id=_id(entity.id, event.id), name=person.name, key=key)
-        canonical = self.rules.canonical(entity.id)
-        if canonical != entity.id:  # an analyst merged this person into another
-            try:
-                entity = self.kstore.get_person(canonical)
-            except NotFound:  # that person has no mention left: keep this one's own
-                log.info("person %s merged into %s, which is not stored", entity.id, canonical)
+        if is_specific(person.name):
+            salt = [person.actor_id or "", (person.nationality or "").lower()]
+            natural = _id(key, *salt)
+            found = self._match(key, person, natural)
+            entity = found or PersonEntity(id=natural, name=person.name, key=key)
+        else:  # too common a name to link across reports
+            entity = PersonEntity(id=_id(key, event.document_id), name=person.name, key=key)
+        entity = self._analysts_say(entity, event, person)
         self._known.setdefault(entity.id, []).append(person)
         return entity
+
+    def _analysts_say(self, entity: PersonEntity, event: Event, person: Person) -> PersonEntity:
+        """Apply split_person (to this person or the one it was merged into), then merges."""
+        canonical = self.rules.canonical(entity.id)
+        for owner in (entity.id, canonical):
+            if (owner, event.id) in self.rules.split:
+                return PersonEntity(id=_id(owner, event.id), name=person.name, key=entity.key)
+        if canonical == entity.id:
+            return entity
+        try:  # an analyst merged this person into another
+            return self.kstore.get_person(canonical)
+        except NotFound:  # that person has no mention left: keep this one's own
+            log.info("person %s merged into %s, which is not stored", entity.id, canonical)
+            return entity
 
     def _match(self, key: str, person: Person, natural: str) -> PersonEntity | None:
         """A compatible known entity; the one this mention would create comes first, so

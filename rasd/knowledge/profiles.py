@@ -190,6 +190,8 @@ def _members(store: KStore, events: list[Event], actor_id: str) -> tuple[PersonS
 def person_profile(store: KStore, person_id: str) -> PersonProfile:
     entity = store.get_person(person_id)
     refs = store.person_refs(person_ids=[person_id])
+    if not refs:
+        _merged_away(store, person_id)
     items: list[tuple[Event, int]] = []
     for ref in refs:
         try:
@@ -219,6 +221,19 @@ def person_profile(store: KStore, person_id: str) -> PersonProfile:
             for e, i in items
         ),
     )
+
+
+def _merged_away(store: KStore, person_id: str) -> None:
+    """A person an analyst merged into another has no mentions of their own: say where."""
+    from rasd.knowledge.persons import PersonRules
+
+    into = PersonRules.from_corrections(store.corrections()).canonical(person_id)
+    if into != person_id:
+        raise NotFound(
+            f"person {person_id}",
+            f"was merged into person {into} by an analyst",
+            f"open person {into}, or revert the merge (`rasd correct log --subject {person_id}`)",
+        )
 
 
 def _roles(items: list[tuple[Event, int]]) -> tuple[RoleSpan, ...]:

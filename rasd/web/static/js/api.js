@@ -2,11 +2,12 @@
 // status and a readable message built from FastAPI's shapes.
 
 export class ApiError extends Error {
-  constructor(status, message, fix, detail) {
+  constructor(status, message, fix, detail, subject) {
     super(message);
     this.status = status;
     this.fix = fix || "";
     this.detail = detail;
+    this.subject = subject || "";
   }
 
   /** True when the endpoint does not exist (yet) on this server. */
@@ -34,7 +35,10 @@ function describe(status, body) {
     });
     return [parts.join("; "), ""];
   }
-  if (body && typeof body.detail === "string") return [body.detail, body.fix || ""];
+  // rasd's own errors: {detail: the problem, subject: the bad input, fix}.
+  if (body && typeof body.detail === "string") {
+    return [body.subject ? `${body.subject}: ${body.detail}` : body.detail, body.fix || ""];
+  }
   return [`the server answered ${status}`, ""];
 }
 
@@ -56,7 +60,7 @@ async function request(method, path, { params, json, form } = {}) {
   const body = type.includes("json") ? await response.json().catch(() => null) : null;
   if (!response.ok) {
     const [message, fix] = describe(response.status, body);
-    throw new ApiError(response.status, message, fix, body && body.detail);
+    throw new ApiError(response.status, message, fix, body && body.detail, body && body.subject);
   }
   return body;
 }

@@ -49,3 +49,74 @@ export function rankBars(entries, { max = 12 } = {}) {
       h("span", { class: "rank-value" }, fmtNumber(e.value)));
   }));
 }
+
+const DAY = 86400000;
+const toTime = (d) => Date.parse(`${String(d).slice(0, 10)}T00:00:00Z`);
+
+/** Month ticks (first days) between two times, at most `max` of them. */
+function monthTicks(t0, t1, max = 7) {
+  const ticks = [];
+  for (let p = `${new Date(t0).toISOString().slice(0, 7)}-01`; toTime(p) <= t1; p = nextPeriod(p, "month")) {
+    if (toTime(p) >= t0) ticks.push(p);
+  }
+  const step = Math.max(1, Math.ceil(ticks.length / max));
+  return ticks.filter((_, i) => i % step === 0);
+}
+
+/**
+ * A person's roles over time: one lane per role (a bar from first to last report), and a
+ * lane of their events as dots coloured by what happened to them (status).
+ * roles [{role, first_seen, last_seen}], events [{event_date, status, sub_event_type, location}].
+ */
+export function roleLanes(roles, events) {
+  const dated = events.filter((e) => e.event_date);
+  const spans = roles.filter((r) => r.first_seen);
+  const times = [...dated.map((e) => toTime(e.event_date)), ...spans.flatMap((r) => [toTime(r.first_seen), toTime(r.last_seen || r.first_seen)])];
+  if (!times.length) return h("p", { class: "empty" }, "No dated reports.");
+  const pad = Math.max(20 * DAY, (Math.max(...times) - Math.min(...times)) * 0.06);
+  const [t0, t1] = [Math.min(...times) - pad, Math.max(...times) + pad];
+  const width = 520;
+  const left = 140;
+  const lane = 30;
+  const lanes = [{ label: "Reported events", events: true }, ...spans.map((r) => ({ label: r.role, role: r }))];
+  const height = lanes.length * lane + 26;
+  const x = (t) => left + ((width - left - 10) * (t - t0)) / (t1 - t0);
+  const svg = s("svg", { class: "chart role-chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Roles and events over time" });
+  lanes.forEach((l, i) => {
+    const y = i * lane + 4;
+    svg.append(s("rect", { x: left, y: y + 4, width: width - left - 10, height: lane - 8, rx: 4, class: "lane-bg" }),
+      s("text", { x: left - 8, y: y + lane / 2 + 4, "text-anchor": "end", class: "lane-label" }, l.label.length > 22 ? `${l.label.slice(0, 21)}…` : l.label));
+    if (l.events) {
+      for (const e of dated) {
+        svg.append(s("circle", { cx: x(toTime(e.event_date)), cy: y + lane / 2, r: 6, class: ["ev-dot", `st-${STATUS_CLASS[e.status] || "other"}`] },
+          s("title", null, `${String(e.event_date).slice(0, 10)} · ${e.sub_event_type} · ${e.status || "mentioned"} · ${e.location || ""}`)));
+      }
+      return;
+    }
+    const a = x(toTime(l.role.first_seen));
+    const b = x(toTime(l.role.last_seen || l.role.first_seen));
+    svg.append(s("rect", { x: Math.min(a, b - 4), y: y + 7, width: Math.max(8, b - a), height: lane - 14, rx: 3, class: "lane-bar" },
+      s("title", null, `${l.label}: ${String(l.role.first_seen).slice(0, 10)} – ${String(l.role.last_seen || l.role.first_seen).slice(0, 10)}`)));
+  });
+  const axisY = lanes.length * lane + 8;
+  svg.append(s("line", { x1: left, x2: width - 10, y1: axisY, y2: axisY, class: "tl-axis" }));
+  for (const tick of monthTicks(t0, t1)) {
+    svg.append(s("text", { x: x(toTime(tick)), y: axisY + 13, "text-anchor": "middle", class: "tl-tick" }, tick.slice(0, 7)));
+  }
+  return svg;
+}
+
+/** What happened to a person → a colour class (st-*, s-*). */
+export const STATUS_CLASS = { arrested: "arrested", detained: "arrested", killed: "killed", injured: "injured", wounded: "injured", released: "released" };
+
+/** A big number (or date) with a small label under it. */
+export function bigFigure(value, label, title) {
+  return h("div", { class: "big-figure", title }, h("strong", null, value), h("span", null, label));
+}
+
+/** "first <verb>" and "last <verb>" figures, or one "<verb>" when they are the same day. */
+export function dateFigures(first, last, verb) {
+  if (!first) return [];
+  const [a, b] = [String(first).slice(0, 10), String(last || first).slice(0, 10)];
+  return a === b ? [bigFigure(a, verb)] : [bigFigure(a, `first ${verb}`), bigFigure(b, `last ${verb}`)];
+}

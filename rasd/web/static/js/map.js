@@ -202,13 +202,30 @@ export function createMap(el, { minimal = false } = {}) {
 }
 
 /**
- * Mount a page whose async render(pageEl) draws it and returns its map view (or
- * nothing); the map is removed when the page is left.
+ * Mount a page that owns a small map and redraws itself after a correction.
+ * fetchView(ctx) loads the data and returns draw(pageEl), which renders the page and
+ * returns its map view (or nothing); ctx = {flash, reload(flash)}. The previous map is
+ * removed just before a redraw, and when the page is left.
  */
-export function mountWithMap(root, id, loadingText, render) {
+export function mountReloadable(root, id, loadingText, fetchView, flash) {
   const page = h("div", { class: "page", id }, h("p", { class: "loading" }, loadingText));
   root.append(page);
   let view = null;
-  render(page).then((v) => { view = v; });
-  return { unmount() { if (view) view.map.remove(); } };
+  let seq = 0;
+  const show = async (next) => {
+    const my = ++seq;
+    const draw = await fetchView({ flash: next, reload: show });
+    if (my !== seq) return;
+    if (view) view.map.remove();
+    view = (await draw(page)) || null;
+    const box = next && page.querySelector(".correction-outcome");
+    if (box) box.scrollIntoView({ block: "center" });
+  };
+  show(flash);
+  return {
+    unmount() {
+      seq += 1;
+      if (view) view.map.remove();
+    },
+  };
 }

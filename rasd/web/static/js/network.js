@@ -53,12 +53,12 @@ export function layout(nodes, edges, iterations = 400) {
   return pos;
 }
 
-function fit(pos) {
+function fit(pos, ht) {
   const xs = [...pos.values()].map((p) => p.x);
   const ys = [...pos.values()].map((p) => p.y);
   const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const k = Math.min((W - 220) / Math.max(1, maxX - minX), (HT - 110) / Math.max(1, maxY - minY), 1.6);
-  return (p) => ({ x: W / 2 + (p.x - (minX + maxX) / 2) * k, y: HT / 2 - 15 + (p.y - (minY + maxY) / 2) * k });
+  const k = Math.min((W - 220) / Math.max(1, maxX - minX), (ht - 110) / Math.max(1, maxY - minY), 1.6);
+  return (p) => ({ x: W / 2 + (p.x - (minX + maxX) / 2) * k, y: ht / 2 - 15 + (p.y - (minY + maxY) / 2) * k });
 }
 
 /** Words packed into lines of at most `width` characters (at most `max` lines). */
@@ -83,8 +83,10 @@ function label(name, x, y) {
 export function networkGraph(nodes, edges) {
   if (nodes.length < 2) return h("p", { class: "empty" }, "No co-occurring actors recorded.");
   const pos = layout(nodes, edges);
-  const at = fit(pos);
-  const svg = s("svg", { class: "network", viewBox: `0 0 ${W} ${HT}`, role: "img", "aria-label": "Network of co-occurring actors" });
+  const small = nodes.length <= 4; // a few actors need less room
+  const height = small ? 260 : HT;
+  const at = fit(pos, height);
+  const svg = s("svg", { class: ["network", small ? "network-small" : null], viewBox: `0 0 ${W} ${height}`, role: "img", "aria-label": "Network of co-occurring actors" });
   const maxCount = Math.max(1, ...edges.map((e) => e.count || 1));
   for (const e of edges) {
     if (!pos.has(e.source) || !pos.has(e.target)) continue;

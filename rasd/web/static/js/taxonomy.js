@@ -53,3 +53,28 @@ const FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.field, f]));
 export function fieldInfo(name) {
   return FIELD_BY_NAME.get(name) || { field: name, label: name, cls: "f-other" };
 }
+
+// ACLED sub-event types by event type (rasd/taxonomy.py SUB_EVENT_TYPES, codebook order).
+export const SUB_EVENT_TYPES = {
+  "Battles": ["Armed clash", "Government regains territory", "Non-state actor overtakes territory"],
+  "Explosions/Remote violence": ["Chemical weapon", "Air/drone strike", "Suicide bomb",
+    "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade"],
+  "Violence against civilians": ["Sexual violence", "Attack", "Abduction/forced disappearance"],
+  "Protests": ["Peaceful protest", "Protest with intervention", "Excessive force against protesters"],
+  "Riots": ["Violent demonstration", "Mob violence"],
+  "Strategic developments": ["Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+    "Headquarters or base established", "Looting/property destruction", "Non-violent transfer of territory", "Other"],
+};
+
+// Coded fields an analyst can correct from the event page (rasd/knowledge/corrections.py
+// EDITABLE), with the input each one needs.
+export const CORRECTABLE = [
+  { field: "event_date", label: "Date", input: "date" },
+  { field: "sub_event_type", label: "Sub-event type", input: "subtype" },
+  { field: "fatalities", label: "Fatalities", input: "number" },
+  { field: "location", label: "Location (place name)", input: "text" },
+  { field: "admin1", label: "Region (admin1)", input: "text" },
+  { field: "actor1", label: "Actor 1", input: "actor" },
+  { field: "actor2", label: "Actor 2", input: "actor" },
+  { field: "notes", label: "Notes", input: "textarea" },
+];

@@ -1,11 +1,14 @@
-// Event page: the coded event, its evidence highlighted in the source report, and
-// the other sources of the same event.
+// Event page: the coded event, its evidence highlighted in the source report, the
+// other reports of the same incident, and the analysts' corrections (a panel to
+// correct the event and its audit log with Revert buttons).
 import { api } from "../api.js";
 import { h, card, clear, extLink, fmtDate, link, notice, plural } from "../dom.js";
 import { evidenceView } from "../evidence.js";
-import { createMap, mountWithMap } from "../map.js";
+import { createMap, mountReloadable } from "../map.js";
 import { routeHref } from "../router.js";
 import { eventType } from "../taxonomy.js";
+import { auditCard, correctionsOf, fieldLabel, lookHint, outcome, takeFlash } from "../corrections.js";
+import { eventCorrectionPanel } from "./event_correct.js";
 
 export function documentMeta(doc) {
   if (!doc) return null;
@@ -19,49 +22,93 @@ export function documentMeta(doc) {
 function sourcesList(ev) {
   const sources = ev.sources || [];
   if (!sources.length) {
-    return h("p", { class: "muted", id: "sources-empty" }, "No other report describes this event yet.");
+    return h("p", { class: "muted", id: "sources-empty" }, "No other report describes this incident yet.");
   }
   return h("ul", { class: "sources", id: "sources" }, ...sources.map((src) => {
     const d = src.document || {};
     const trigger = (src.evidence || []).find((e) => e.field === "event_type") || (src.evidence || [])[0];
-    return h("li", { class: "source" },
+    return h("li", { class: "source", dataset: { eventId: src.event_id } },
       h("div", { class: "source-head" },
         link(routeHref("event", src.event_id), d.title || "(untitled report)", "source-title"),
-        h("span", { class: "muted" }, ` · ${d.source || "unknown source"} · ${fmtDate(d.published_at)}`),
+        h("span", { class: "muted" }, ` · ${d.source || "unknown source"} · published ${fmtDate(d.published_at)}`),
         d.url ? [" · ", extLink(d.url, "original")] : null),
       trigger ? h("blockquote", { class: "source-quote" }, trigger.sentence) : null);
   }));
 }
 
+/** The fields an analyst's correction in force has set. */
+function correctedFields(ev) {
+  return new Set((ev.corrections || []).filter((c) => c.in_force && c.action === "set_field").map((c) => c.field));
+}
+
+/** A button scrolling to a card of the page (the hash holds the route, so no #anchor links). */
+function jump(target, text, cls, id) {
+  const go = () => document.getElementById(target).scrollIntoView({ behavior: "smooth", block: "start" });
+  return h("button", { type: "button", class: cls, id, on: { click: go } }, text);
+}
+
 function summary(ev) {
   const t = eventType(ev.event_type);
+  const corrected = correctedFields(ev);
+  const sources = ev.source_count || 1;
   return h("div", { class: "event-summary" },
     h("p", { class: "kicker" }, h("span", { class: ["badge", `et-${t.key}`] }, ev.event_type)),
     h("h1", { id: "event-title" }, ev.sub_event_type, h("span", { class: "muted" }, ` · ${ev.location || "unknown place"}`)),
     h("p", { class: "event-facts" },
-      h("span", null, fmtDate(ev.event_date)),
-      h("span", null, plural(ev.fatalities || 0, "fatality", "fatalities")),
-      h("span", null, `${plural(ev.source_count || 1, "source")}`),
+      h("span", { id: "event-date" }, fmtDate(ev.event_date)),
+      h("span", { id: "event-fatalities" }, plural(ev.fatalities || 0, "fatality", "fatalities")),
+      h("span", { id: "event-sources" }, sources > 1 ? jump("sources-card", `${plural(sources, "report")} of this incident`, "linklike") : "1 report"),
       h("span", null, `confidence ${Math.round((ev.confidence || 0) * 100)}%`)),
-    ev.notes ? h("p", { class: "notes" }, ev.notes) : null);
+    ev.notes ? h("p", { class: "notes" }, ev.notes) : null,
+    h("p", { class: "summary-actions" },
+      corrected.size ? h("span", { class: "pill pill-on", title: "an analyst's correction is in force" },
+        `corrected: ${[...corrected].map((f) => fieldLabel(f).toLowerCase()).join(", ")}`) : null,
+      jump("correct-event", "✎ Correct this event", "btn btn-small", "go-correct")));
 }
 
-async function load(root, id) {
-  let ev;
-  try {
-    ev = await api.get(`events/${encodeURIComponent(id)}`);
-  } catch (err) {
-    clear(root).append(notice("error", err.status === 404 ? `There is no event ${id} in this store.` : `The event could not be loaded: ${err.message}`, err.fix));
-    return;
+/** Tag the coded fields an analyst corrected in the evidence list. */
+function tagCorrected(root, ev) {
+  const shown = { sub_event_type: "event_type", admin1: "location", notes: null };
+  for (const field of correctedFields(ev)) {
+    const name = field in shown ? shown[field] : field;
+    const button = name && root.querySelector(`li.field-row[data-field="${name}"] .field-btn`);
+    if (button && !button.querySelector(".tag-corrected")) button.append(h("span", { class: "tag-corrected" }, "corrected"));
   }
-  let text = null;
-  let docError = null;
+}
+
+/** How the audit log names events: this one, and the other reports by their titles. */
+function eventNames(ev) {
+  const names = new Map((ev.sources || []).map((src) => [src.event_id, `“${(src.document && src.document.title) || "another report"}”`]));
+  names.set(ev.id, "this event");
+  return names;
+}
+
+/** The event, its report text, and an error to show instead of the text. */
+async function fetchEvent(id) {
+  const ev = await api.get(`events/${encodeURIComponent(id)}`);
   try {
     const doc = await api.get(`documents/${encodeURIComponent(ev.document_id)}`);
-    text = doc.text;
+    return { ev, text: doc.text, docError: null };
   } catch (err) {
-    docError = err;
+    return { ev, text: null, docError: err };
   }
+}
+
+/** The page of an event that is not (or no longer) in the store; its corrections if any. */
+async function missing(root, id, err, ctx) {
+  const log = err.status === 404 ? await correctionsOf(id) : [];
+  const removed = log.some((c) => c.action === "not_event" && c.in_force);
+  const message = removed
+    ? "An analyst marked this as not an event, so it is no longer in the store. Revert the correction below to bring it back."
+    : err.status === 404 ? `There is no event ${id} in this store.` : `The event could not be loaded: ${err.message}`;
+  clear(root).append(h("div", null,
+    h("p", { class: "crumbs" }, link("#/explore", "← All events")),
+    outcome(ctx.flash),
+    notice(removed ? "info" : "error", message, removed ? null : lookHint(err, "#/explore", "the events")),
+    log.length ? auditCard("Corrections of this event", log, { id: "event-corrections", onDone: ctx.reload, names: new Map([[id, "this event"]]) }) : null));
+}
+
+function render(root, { ev, text, docError }, ctx) {
   const mapEl = h("div", { class: "map map-small", id: "event-map" });
   clear(root).append(
     h("p", { class: "crumbs" }, link("#/explore", "← All events")),
@@ -69,12 +116,29 @@ async function load(root, id) {
     card("Evidence in the source report",
       documentMeta(ev.document),
       text !== null ? evidenceView(ev, text) : notice("warn", `The report text could not be loaded: ${docError.message}`, docError.fix)),
-    card("Other sources of this event", sourcesList(ev)));
+    h("section", { class: "card", id: "sources-card" },
+      h("div", { class: "card-head" }, h("h2", { class: "card-title" }, "Other reports of this incident"),
+        h("span", { class: "muted" }, "linked by rasd's de-duplication or an analyst")),
+      sourcesList(ev)),
+    h("section", { class: "card card-correct", id: "correct-event" },
+      h("div", { class: "card-head" }, h("h2", { class: "card-title" }, "Correct this event"),
+        h("span", { class: "muted" }, "kept in the audit log; survives re-processing; can be reverted")),
+      eventCorrectionPanel(ev, ctx)),
+    auditCard("Corrections of this event", ev.corrections || [], { id: "event-corrections", onDone: ctx.reload, names: eventNames(ev) }));
+  tagCorrected(root, ev);
   const mini = createMap(mapEl, { minimal: true });
   if (!mini.show([ev])) mapEl.append(h("p", { class: "map-empty" }, "No coordinates for this event."));
   return mini;
 }
 
 export function mount(root, route) {
-  return mountWithMap(root, "event-page", "Loading the event…", (page) => load(page, route.arg));
+  const fetchView = async (ctx) => {
+    try {
+      const data = await fetchEvent(route.arg);
+      return (page) => render(page, data, ctx);
+    } catch (err) {
+      return (page) => missing(page, route.arg, err, ctx);
+    }
+  };
+  return mountReloadable(root, "event-page", "Loading the event…", fetchView, takeFlash());
 }

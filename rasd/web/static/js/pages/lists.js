@@ -47,9 +47,10 @@ export const actors = directory({
 export const persons = directory({
   name: "persons",
   title: "Persons",
-  lede: "Named persons in the events (commanders, officials, victims), with their reported roles.",
+  lede: "Named persons in the events (commanders, officials, victims), one entry per individual across reports. Open one for their roles, affiliations and what was reported about them.",
   endpoint: "persons",
   missing: "Person profiles are not available on this server yet.",
-  columns: [["Person", null], ["Reported roles", null], ["Events", "num"]],
-  rowOf: (p) => [link(routeHref("person", p.id), p.name, "person-link"), (p.roles || []).join("; ") || "—", String(p.event_count ?? "—")],
+  columns: [["Person", null], ["Id", "id-col"], ["Spelling key", "key-col"]],
+  rowOf: (p) => [link(routeHref("person", p.id), p.name, "person-link"), p.id,
+    h("span", { title: "spelling-tolerant key: names with the same key may be one person" }, p.key || "—")],
 });
