@@ -72,6 +72,7 @@ class PersonProfile(Record):
     actor_ids: tuple[str, ...]
     roles: tuple[RoleSpan, ...]
     events: tuple[PersonEvent, ...]
+    merged_into: str | None = None  # set when an analyst merged this person into another
 
 
 def _sides(event: Event, actor_id: str) -> tuple[list[Actor], list[Actor]] | None:
@@ -190,8 +191,6 @@ def _members(store: KStore, events: list[Event], actor_id: str) -> tuple[PersonS
 def person_profile(store: KStore, person_id: str) -> PersonProfile:
     entity = store.get_person(person_id)
     refs = store.person_refs(person_ids=[person_id])
-    if not refs:
-        _merged_away(store, person_id)
     items: list[tuple[Event, int]] = []
     for ref in refs:
         try:
@@ -208,6 +207,7 @@ def person_profile(store: KStore, person_id: str) -> PersonProfile:
         nationality=nationalities.most_common(1)[0][0] if nationalities else None,
         actor_ids=tuple(sorted({p.actor_id for p in persons if p.actor_id})),
         roles=_roles(items),
+        merged_into=merged_into(store, person_id) if not items else None,
         events=tuple(
             PersonEvent(
                 event_id=e.id,
@@ -223,17 +223,15 @@ def person_profile(store: KStore, person_id: str) -> PersonProfile:
     )
 
 
-def _merged_away(store: KStore, person_id: str) -> None:
-    """A person an analyst merged into another has no mentions of their own: say where."""
+def merged_into(store: KStore, person_id: str) -> str | None:
+    """The person an analyst merged this one into (following merges of merges), if any."""
     from rasd.knowledge.persons import PersonRules
 
-    into = PersonRules.from_corrections(store.corrections()).canonical(person_id)
-    if into != person_id:
-        raise NotFound(
-            f"person {person_id}",
-            f"was merged into person {into} by an analyst",
-            f"open person {into}, or revert the merge (`rasd correct log --subject {person_id}`)",
-        )
+    into = PersonRules.from_corrections(store.corrections(subject=person_id)).canonical(person_id)
+    if into == person_id:
+        return None
+    rules = PersonRules.from_corrections(store.corrections())
+    return rules.canonical(person_id)
 
 
 def _roles(items: list[tuple[Event, int]]) -> tuple[RoleSpan, ...]:
