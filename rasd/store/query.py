@@ -27,16 +27,19 @@ from sqlalchemy import (
     Select,
     and_,
     distinct,
+    exists,
     false,
     func,
+    literal,
     or_,
     select,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 from rasd.records import Actor, Event
+from rasd.store import textindex
 from rasd.store.base import (
     COUNT_KEYS,
     INTERVALS,
@@ -390,12 +393,22 @@ def worth_reading_in_order(q: EventQuery, matching: int, everything: int) -> boo
 def _text_condition(text: str) -> ColumnElement[bool]:
     """Notes, location, actor names (as coded in the event) or evidence sentences.
 
-    Uncorrelated ``IN`` subqueries: each child table is scanned once, not once per event.
+    Without an index: uncorrelated ``IN`` subqueries, so each child table is read once,
+    not once per event. On SQLite a trigram index (:mod:`rasd.store.textindex`) first
+    finds the candidate events; the exact test then runs on their rows only
+    (correlated, through the event_id indexes), so results equal the unindexed query.
     """
-    in_actors = select(EventActorRow.event_id).where(_icontains(EventActorRow.name, text))
-    in_evidence = select(EvidenceRow.event_id).where(_icontains(EvidenceRow.sentence, text))
     in_row = [_icontains(EventRow.notes, text), _icontains(EventRow.location, text)]
-    return or_(*in_row, EventRow.id.in_(in_actors), EventRow.id.in_(in_evidence))
+    if not textindex.usable(text):
+        in_actors = select(EventActorRow.event_id).where(_icontains(EventActorRow.name, text))
+        in_evidence = select(EvidenceRow.event_id).where(_icontains(EvidenceRow.sentence, text))
+        return or_(*in_row, EventRow.id.in_(in_actors), EventRow.id.in_(in_evidence))
+    actor, evidence = aliased(EventActorRow), aliased(EvidenceRow)  # never the outer query's
+    actor_named = exists().where(actor.event_id == EventRow.id, _icontains(actor.name, text))
+    said = exists().where(evidence.event_id == EventRow.id, _icontains(evidence.sentence, text))
+
+    candidates = textindex.text_candidates(EventRow.id, literal(text))
+    return and_(candidates, or_(*in_row, actor_named, said))
 
 
 def _after_condition(order: str, day: date | None, last_id: str) -> ColumnElement[bool]:

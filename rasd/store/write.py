@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rasd.records import Document, Event, Mention
-from rasd.store import mapping
+from rasd.store import mapping, textindex
 from rasd.store.base import AddResult
 from rasd.store.common import foreign_event, same_event
 from rasd.store.models import (
@@ -58,6 +58,7 @@ def add_document(
     delete_events(session, [i for i in old if i not in keep])
     _upsert_actors(session, fresh)
     session.add_all(mapping.event_to_row(e, now) for e in fresh)
+    textindex.index_events(session, fresh)
     _replace_mentions(session, document.id, mentions)
     session.flush()
     removed = len(set(old) - {e.id for e in events})
@@ -89,6 +90,7 @@ def delete_events(session: Session, event_ids: Sequence[str]) -> None:
             session.execute(
                 delete(child).where(child.event_id.in_(chunk)), execution_options=NO_SYNC
             )
+        textindex.unindex_events(session, chunk)
         linked = or_(EventLinkRow.a.in_(chunk), EventLinkRow.b.in_(chunk))
         session.execute(delete(EventLinkRow).where(linked), execution_options=NO_SYNC)
         session.execute(delete(EventRow).where(EventRow.id.in_(chunk)), execution_options=NO_SYNC)
