@@ -3,7 +3,6 @@ corrections, and rows that go with their events."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +12,6 @@ from kfixtures import report
 from strategies import texts
 
 from rasd.records import CORRECTION_ACTIONS, Correction, EventLink, PersonEntity, PersonRef
-from rasd.store import MemoryStore, SqlStore
 
 corrections = st.builds(
     Correction,
@@ -31,17 +29,9 @@ corrections = st.builds(
 )
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[MemoryStore | SqlStore]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    sql = SqlStore(f"sqlite:///{tmp_path_factory.mktemp('k') / 'k.sqlite'}")
-    sql.migrate()
-    yield sql
-    sql.close()
+@pytest.fixture
+def store(kstore):  # type: ignore[no-untyped-def]
+    return kstore
 
 
 @settings(
