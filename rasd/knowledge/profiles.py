@@ -227,11 +227,8 @@ def merged_into(store: KStore, person_id: str) -> str | None:
     """The person an analyst merged this one into (following merges of merges), if any."""
     from rasd.knowledge.persons import PersonRules
 
-    into = PersonRules.from_corrections(store.corrections(subject=person_id)).canonical(person_id)
-    if into == person_id:
-        return None
-    rules = PersonRules.from_corrections(store.corrections())
-    return rules.canonical(person_id)
+    into = PersonRules.from_corrections(store.corrections()).canonical(person_id)
+    return None if into == person_id else into
 
 
 def _roles(items: list[tuple[Event, int]]) -> tuple[RoleSpan, ...]:
