@@ -30,6 +30,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from rasd.config import DedupConfig
+from rasd.exceptions import NotFound
 from rasd.knowledge.corrections import active
 from rasd.knowledge.similarity import Similarity, compare, date_tolerance
 from rasd.records import Correction, Event, EventLink
@@ -115,16 +116,29 @@ def score_links(
             if verdict.score >= config.threshold:
                 scored.append((verdict.score, event, other, verdict.reason))
     scored.sort(key=lambda s: (-s[0], s[1].id, s[2].id))
-    taken: set[tuple[str, str]] = set()  # (event, other document) and (other, event document)
-    links: list[EventLink] = []
-    for score, event, other, reason in scored:
-        keys = {(event.id, other.document_id), (other.id, event.document_id)}
+    document_of = {e.id: e.document_id for _s, x, y, _r in scored for e in (x, y)}
+    ordered = [
+        EventLink(a=a, b=b, origin="auto", score=min(1.0, score), reason=reason)
+        for score, event, other, reason in scored
+        for a, b in [_pair(event.id, other.id)]
+    ]
+    return _best_per_document(ordered, document_of)
+
+
+def _best_per_document(
+    ordered: Iterable[EventLink], document_of: dict[str, str]
+) -> list[EventLink]:
+    """Keep links in the given order (best first) while each event has none yet into the
+    other end's report: at most one link per (event, other report)."""
+    taken: set[tuple[str, str]] = set()
+    out: list[EventLink] = []
+    for link in ordered:
+        keys = {(link.a, document_of[link.b]), (link.b, document_of[link.a])}
         if keys & taken:
             continue
         taken |= keys
-        a, b = _pair(event.id, other.id)
-        links.append(EventLink(a=a, b=b, origin="auto", score=min(1.0, score), reason=reason))
-    return links
+        out.append(link)
+    return out
 
 
 def analyst_links(event_ids: Iterable[str], constraints: Constraints) -> list[EventLink]:
@@ -229,7 +243,7 @@ def link_events(
     touched = _component(store, ids, new_links)
     all_links = _links_within(store, touched, ids, new_links)
     found = {i: pool[i] for i in touched if i in pool}
-    found.update({e.id: e for e in _read(store, touched - set(found))})
+    found.update({e.id: e for e in existing_events(store, touched - set(found))})
     together = compatible_pair(config, similarity) if config.enabled else None
     assignment = clusters(found, all_links, constraints, together)
     store.update_links(ids, _dedupe(new_links, found), assignment)
@@ -270,13 +284,12 @@ def _links_within(
     return old + list(new)
 
 
-def _read(store: Store, event_ids: Iterable[str]) -> Iterator[Event]:
-    from rasd.exceptions import NotFound
-
-    for event_id in sorted(event_ids):
+def existing_events(store: Store, event_ids: Iterable[str | None]) -> Iterator[Event]:
+    """The stored events among ``event_ids`` (sorted); ids that are empty or gone are skipped."""
+    for event_id in sorted(i for i in event_ids if i):
         try:
             yield store.get_event(event_id)
-        except NotFound:
+        except NotFound:  # removed since the id was read: nothing to relate any more
             continue
 
 
@@ -334,15 +347,8 @@ def _slim(event: Event) -> Event:
 
 def _one_per_document(links: list[EventLink], events: dict[str, Event]) -> list[EventLink]:
     """Within the window pass each link was best per event; keep the best per pair of docs."""
-    taken: set[tuple[str, str]] = set()
-    out: list[EventLink] = []
-    for link in sorted(links, key=lambda x: (-x.score, x.a, x.b)):
-        keys = {(link.a, events[link.b].document_id), (link.b, events[link.a].document_id)}
-        if keys & taken:
-            continue
-        taken |= keys
-        out.append(link)
-    return out
+    ordered = sorted(links, key=lambda x: (-x.score, x.a, x.b))
+    return _best_per_document(ordered, {i: e.document_id for i, e in events.items()})
 
 
 @dataclass(frozen=True)

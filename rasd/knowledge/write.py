@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from rasd.config import DedupConfig, PipelineConfig
 from rasd.exceptions import CorrectionError, NotFound
 from rasd.knowledge import corrections as corr
-from rasd.knowledge.dedup import KStore, link_events
+from rasd.knowledge.dedup import KStore, existing_events, link_events
 from rasd.knowledge.persons import resolve_persons
 from rasd.knowledge.similarity import Similarity
 from rasd.records import Actor, Correction, Document, Event, Mention
@@ -227,7 +227,7 @@ def _effects(store: KStore, c: Correction, knowledge: Knowledge) -> None:
     if subject.action in corr.EVENT_ACTIONS and subject.document_id:
         rederive(store, subject.document_id, knowledge)
     elif subject.action in ("merge_events", "split_events"):
-        events = [e for e in _existing(store, (subject.target, subject.other)) if e]
+        events = list(existing_events(store, (subject.target, subject.other)))
         link_events(store, events, knowledge.dedup, knowledge.similarity)
     elif subject.action == "merge_actors":
         for document_id in _documents_with_actor(store, (subject.target, subject.other or "")):
@@ -236,19 +236,7 @@ def _effects(store: KStore, c: Correction, knowledge: Knowledge) -> None:
         ids = [subject.target] + ([subject.other] if subject.other else [])
         refs = store.person_refs(person_ids=ids)
         event_ids = {r.event_id for r in refs} | ({subject.other} if subject.other else set())
-        resolve_persons(store, store, [e for e in _existing(store, event_ids) if e])
-
-
-def _existing(store: KStore, ids: Iterable[str | None]) -> list[Event | None]:
-    out: list[Event | None] = []
-    for event_id in ids:
-        if not event_id:
-            continue
-        try:
-            out.append(store.get_event(event_id))
-        except NotFound:
-            out.append(None)
-    return out
+        resolve_persons(store, store, list(existing_events(store, event_ids)))
 
 
 def _documents_with_actor(store: KStore, actor_ids: Iterable[str]) -> list[str]:

@@ -21,14 +21,9 @@ from rasd.store.models import (
     PersonEntityRow,
     PersonRefRow,
 )
+from rasd.store.write import NO_SYNC, chunks
 
-CHUNK = 500
-NO_SYNC = {"synchronize_session": False}
 _CORRECTION_FIELDS = tuple(f for f in Correction.model_fields if f not in ("id", "created_at"))
-
-
-def _chunks(items: Sequence[str]) -> list[list[str]]:
-    return [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
 
 
 def missing_person(person_id: str) -> NotFound:
@@ -95,7 +90,7 @@ class KnowledgeSql:
     def links(self, event_ids: Sequence[str]) -> list[EventLink]:
         found: dict[tuple[str, str], EventLink] = {}
         with self._errors("reading event links"), self._session() as s:
-            for chunk in _chunks(event_ids):
+            for chunk in chunks(event_ids):
                 stmt = select(EventLinkRow).where(
                     or_(EventLinkRow.a.in_(chunk), EventLinkRow.b.in_(chunk))
                 )
@@ -109,12 +104,12 @@ class KnowledgeSql:
         self, event_ids: Sequence[str], links: Sequence[EventLink], clusters: Mapping[str, str]
     ) -> None:
         with self._errors("writing event links"), self._session(writing=True) as s:
-            for chunk in _chunks(event_ids):
+            for chunk in chunks(event_ids):
                 stmt = delete(EventLinkRow).where(
                     or_(EventLinkRow.a.in_(chunk), EventLinkRow.b.in_(chunk))
                 )
                 s.execute(stmt, execution_options=NO_SYNC)
-            for chunk in _chunks(list(clusters)):
+            for chunk in chunks(list(clusters)):
                 stmt2 = delete(EventClusterRow).where(EventClusterRow.event_id.in_(chunk))
                 s.execute(stmt2, execution_options=NO_SYNC)
             s.add_all(EventLinkRow(**link.model_dump()) for link in links)
@@ -124,7 +119,7 @@ class KnowledgeSql:
     def clusters(self, event_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         with self._errors("reading event clusters"), self._session() as s:
-            for chunk in _chunks(event_ids):
+            for chunk in chunks(event_ids):
                 stmt = select(EventClusterRow).where(EventClusterRow.event_id.in_(chunk))
                 out.update({r.event_id: r.cluster_id for r in s.scalars(stmt)})
         return out
@@ -141,7 +136,7 @@ class KnowledgeSql:
     def cluster_sizes(self, cluster_ids: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
         with self._errors("reading event clusters"), self._session() as s:
-            for chunk in _chunks(sorted(set(cluster_ids))):
+            for chunk in chunks(sorted(set(cluster_ids))):
                 stmt = (
                     select(EventClusterRow.cluster_id, func.count())
                     .where(EventClusterRow.cluster_id.in_(chunk))
@@ -155,7 +150,7 @@ class KnowledgeSql:
     def person_entities(self, keys: Sequence[str]) -> list[PersonEntity]:
         out: list[PersonEntity] = []
         with self._errors("reading persons"), self._session() as s:
-            for chunk in _chunks(sorted(set(keys))):
+            for chunk in chunks(sorted(set(keys))):
                 stmt = select(PersonEntityRow).where(PersonEntityRow.key.in_(chunk))
                 out.extend(_person(r) for r in s.scalars(stmt))
         return sorted(out, key=lambda p: p.id)
@@ -171,7 +166,7 @@ class KnowledgeSql:
         self, event_ids: Sequence[str], refs: Sequence[PersonRef], entities: Sequence[PersonEntity]
     ) -> None:
         with self._errors("writing person references"), self._session(writing=True) as s:
-            for chunk in _chunks(event_ids):
+            for chunk in chunks(event_ids):
                 stmt = delete(PersonRefRow).where(PersonRefRow.event_id.in_(chunk))
                 s.execute(stmt, execution_options=NO_SYNC)
             for entity in entities:

@@ -76,7 +76,7 @@ def _stored_events(session: Session, document_id: str) -> dict[str, Event]:
 
 
 def _refuse_foreign(session: Session, document_id: str, event_ids: list[str]) -> None:
-    for chunk in _chunks(event_ids):
+    for chunk in chunks(event_ids):
         stmt = select(EventRow.id, EventRow.document_id).where(
             EventRow.id.in_(chunk), EventRow.document_id != document_id
         )
@@ -85,7 +85,7 @@ def _refuse_foreign(session: Session, document_id: str, event_ids: list[str]) ->
 
 
 def delete_events(session: Session, event_ids: Sequence[str]) -> None:
-    for chunk in _chunks(event_ids):
+    for chunk in chunks(event_ids):
         for child in EVENT_CHILDREN:
             session.execute(
                 delete(child).where(child.event_id.in_(chunk)), execution_options=NO_SYNC
@@ -119,7 +119,7 @@ def _upsert_actors(session: Session, events: Iterable[Event]) -> None:
         for a in latest.values()
     ]
     dialect = session.get_bind().dialect.name
-    for chunk in _chunks(values, CHUNK // 5):
+    for chunk in chunks(values, CHUNK // 5):
         if dialect in ("sqlite", "postgresql"):
             session.execute(_on_conflict_update(dialect, chunk))
         else:  # pragma: no cover - other dialects: portable but racy
@@ -136,6 +136,6 @@ def _on_conflict_update(dialect: str, values: list[dict[str, Any]]) -> Any:
     )
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(items), size):
         yield list(items[i : i + size])
