@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/.demo/rasd.sqlite
 
-.PHONY: demo test lint typecheck bench eval accuracy-doc clean install browser
+.PHONY: demo test lint typecheck bench eval accuracy-doc clean install browser postgres
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,7 +26,16 @@ demo: $(STAMP)
 browser:
 	bash scripts/install-browser.sh
 
-test: $(STAMP) browser
+# A private PostgreSQL server for the PostgreSQL tests (-m pg): Debian's packages, a cluster
+# in $(PG_DIR) on 127.0.0.1:$(PG_PORT); starts it when stopped, else does nothing.
+PG_DIR  ?= /var/tmp/rasd-pg
+PG_PORT ?= 54329
+RASD_TEST_PG_URL ?= postgresql+psycopg://rasd:rasd@127.0.0.1:$(PG_PORT)/rasd
+postgres:
+	RASD_PG_DIR=$(PG_DIR) RASD_PG_PORT=$(PG_PORT) bash scripts/install-postgres.sh
+
+test: export RASD_TEST_PG_URL := $(RASD_TEST_PG_URL)
+test: $(STAMP) browser postgres
 	$(BIN)/ruff check rasd tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile -q
@@ -42,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py --docs 200 --json benchmarks/results/batch.json
 	$(BIN)/python benchmarks/bench_api.py --json benchmarks/results/api.json
 	$(BIN)/python benchmarks/bench_dedup.py --sizes 10000 100000 --json benchmarks/results/dedup.json
+	$(BIN)/python benchmarks/bench_access.py --json benchmarks/results/access.json
 
 # Every dataset on its dev split, in two parallel groups (one per core); then the doc.
 EVAL_DIR  ?= eval-reports

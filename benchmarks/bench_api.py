@@ -169,8 +169,8 @@ def build_store(n_events: int, cache_dir: Path, per_doc: int) -> tuple[str, floa
     path = cache_dir / f"bench-api-{n_events}-{per_doc}-v{GENERATOR_VERSION}.sqlite"
     url = f"sqlite:///{path}"
     if path.exists():
-        with SqlStore(url) as store:
-            store.migrate()  # a store cached by an older rasd gets the current schema
+        with SqlStore(url, auto_migrate=True):  # a cached store gets the current schema
+            pass
         return url, None
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".building.sqlite")
@@ -273,7 +273,7 @@ class InProcessServer:
         from rasd.config import Settings
 
         self.store = SqlStore(url)
-        app = create_app(Settings(), self.store)
+        app = create_app(Settings(auth="off"), self.store)
         self.port = free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)

@@ -96,19 +96,30 @@ def ingest_cmd(
         list[Path], typer.Argument(help="Files or directories (.txt, .html, .jsonl).")
     ],
     config: ConfigOpt = None,
+    org: Annotated[
+        str | None, typer.Option(help="Owning organisation (default: RASD_ORG, 'local').")
+    ] = None,
+    tlp: Annotated[
+        str | None,
+        typer.Option(
+            help="TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED "
+            "(default: the organisation's default_tlp)."
+        ),
+    ] = None,
 ) -> None:
     """Extract events from reports and store them (idempotent: re-ingesting changes nothing).
 
-    Example: rasd ingest reports/ feed.jsonl
+    Example: rasd ingest reports/ feed.jsonl --org fctd --tlp AMBER
     """
     from rasd.engine import shared_pipeline
     from rasd.ingest import read_paths
-    from rasd.service import ingest, open_store
+    from rasd.service import ingest, open_store, owned
 
     cfg = _config(config)
     pipeline = shared_pipeline(cfg)
-    records = list(read_paths(paths, cfg.input))
-    with open_store(_settings()) as store, _progress() as progress:
+    settings = _settings()
+    with open_store(settings) as store, _progress() as progress:
+        records = owned(store, read_paths(paths, cfg.input), org or settings.org, tlp)
         task = progress.add_task("ingesting", total=len(records))
         summary = ingest(pipeline, store, records, on_progress=lambda _s: progress.advance(task))
     for p in summary.problems:
@@ -190,20 +201,22 @@ def export(
         Path | None, typer.Option("--out", "-o", help="File to write (default stdout).")
     ] = None,
 ) -> None:
-    """Export every stored event (streamed) as acled-csv, geojson, jsonl or json.
+    """Export every stored event (streamed) as acled-csv, geojson, jsonl, json or stix
+    (a STIX 2.1 bundle with the reports, for OpenCTI and MISP).
 
     Example: rasd export --format geojson --out events.geojson
     """
-    from rasd.service import open_store, writer_for
+    from rasd.cli_exchange import export_writer
+    from rasd.service import open_store
 
-    write = writer_for(fmt)  # a bad --format fails before anything is opened or written
+    write = export_writer(fmt)  # a bad --format fails before anything is opened or written
     with open_store(_settings()) as store:
         if output is None:
-            write(store.events(), sys.stdout)
+            write(store, sys.stdout)
             return
         tmp = output.with_suffix(output.suffix + ".tmp")
         with tmp.open("w", encoding="utf-8", newline="") as fh:
-            result = write(store.events(), fh)
+            result = write(store, fh)
         tmp.replace(output)
     skipped = f" ({result.skipped} without coordinates skipped)" if result.skipped else ""
     err.print(f"wrote {result.written} events to {output}{skipped}")
@@ -347,7 +360,7 @@ def serve(
     run_server(settings, host, port, announce=lambda line: out.print(line, highlight=False))
 
 
-from rasd import cli_knowledge  # noqa: E402, F401  (registers its commands on app)
+from rasd import cli_access, cli_exchange, cli_knowledge  # noqa: E402, F401  (register commands)
 
 
 def main() -> None:

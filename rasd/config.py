@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"  # `rasd serve` listens here (loopback: this machine only)
     port: int = Field(default=8000, ge=1, le=65535)
     tile_url: str = ""  # online map tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    # Sign-in: "required" (users, sessions, tokens) or "off" (development only: every
+    # request is the local organisation's admin, as on a single analyst's laptop).
+    auth: Literal["required", "off"] = "required"
+    org: str = "local"  # the organisation that owns what the command line stores
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    token_days: int = Field(default=90, ge=1, le=3650)  # lifetime of a new API token
+    login_max_failures: int = Field(default=5, ge=1)  # per username and per address...
+    login_window_minutes: int = Field(default=15, ge=1)  # ...within this window
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -44,6 +52,13 @@ class Settings(BaseSettings):
 
     def check_safe(self) -> None:
         """Refuse unsafe defaults outside development."""
+        if self.environment != "development" and self.auth == "off":
+            raise ConfigError(
+                "RASD_AUTH",
+                f"is off in {self.environment}: anyone who reaches the port reads everything",
+                "unset RASD_AUTH (sign-in is required by default); create users with "
+                "`rasd user create`",
+            )
         if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
             raise ConfigError(
                 "RASD_SECRET_KEY",

@@ -43,12 +43,32 @@ def run_demo(out: Console, err: Console) -> None:
     by_type = Counter(e.event_type for e in found)
     out.print(
         f"{summary.documents} documents, {len(found)} events ({incidents} incidents once reports "
-        f"of the same incident are linked) in {settings.resolved_database_url()}; "
+        f"of the same incident are linked) in {store.url}; "  # password hidden
         + ", ".join(f"{k}: {v}" for k, v in sorted(by_type.items()))
     )
+    out.print(demo_login(settings))
     for p in summary.problems:
         err.print(f"skipped {p.source}: {p.message}. fix: {p.fix}", highlight=False)
     out.print(
         "Try: rasd events --admin1 Kirkuk   |   rasd export --format geojson --out events.geojson"
         "   |   rasd profile actor islamic-state"
     )
+
+
+DEMO_USER = "demo"
+
+
+def demo_login(settings: Settings) -> str:
+    """An admin of the local organisation (which owns the samples) for the web UI, with a
+    fresh random password each run; the line to print."""
+    from rasd.access.auth import create_user, set_password
+    from rasd.access.tokens import new_secret
+
+    password = new_secret()[:20]
+    with open_store(settings) as store:
+        found = store.user_by_name(DEMO_USER)
+        if found is None:
+            create_user(store, DEMO_USER, password, settings.org, "admin")
+        else:
+            set_password(store, found[0], password)
+    return f"Sign in to the web UI as {DEMO_USER!r} with password {password!r} (new each run)."

@@ -73,7 +73,7 @@ def check_database(settings: Settings) -> Check:
 
         with open_store(settings) as store:
             stats = store.stats()
-        return f"{settings.resolved_database_url()}: {stats.documents} documents, {stats.events} events"
+        return f"{store.url}: {stats.documents} documents, {stats.events} events"  # no password
 
     return _timed("database", run, "set RASD_DATABASE_URL to a writable location")
 

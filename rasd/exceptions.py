@@ -58,6 +58,26 @@ class CorrectionError(RasdError):
     """An analyst correction names an unknown field, a bad value or an impossible change."""
 
 
+class Conflict(RasdError):
+    """A name or id that must be unique is taken (a username, an organisation id)."""
+
+
+class AuthError(RasdError):
+    """Who is asking is unknown: no, a wrong, an expired or a revoked credential (HTTP 401)."""
+
+
+class Forbidden(RasdError):
+    """The user is known but may not do this: their role or organisation (HTTP 403)."""
+
+
+class RateLimited(RasdError):
+    """Too many failed logins; ``retry_after`` seconds until the next try (HTTP 429)."""
+
+    def __init__(self, subject: str, problem: str, fix: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(subject, problem, fix)
+
+
 class EvalDataError(RasdError):
     """An evaluation dataset is missing or malformed."""
 

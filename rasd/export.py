@@ -406,7 +406,7 @@ def _place_from(d: Mapping[str, Any]) -> Place | None:
 # -- streaming writers -------------------------------------------------------------------
 
 
-def _lookup(documents: DocumentLookup | None) -> Callable[[str], Document | None]:
+def lookup_documents(documents: DocumentLookup | None) -> Callable[[str], Document | None]:
     """A cached document lookup (bounded: constant memory) that yields None when missing."""
     if documents is None:
         return lambda _id: None
@@ -429,7 +429,7 @@ def write_acled_csv(
 
     ``documents`` (e.g. ``store.get_document`` or a dict) fills the ``source`` column.
     """
-    find = _lookup(documents)
+    find = lookup_documents(documents)
     writer = csv.DictWriter(fh, fieldnames=ACLED_COLUMNS, quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
     written = 0
@@ -455,7 +455,7 @@ def write_jsonl(
     events: Iterable[Event], fh: IO[str], documents: DocumentLookup | None = None
 ) -> ExportResult:
     """One :func:`event_to_json` object per line."""
-    find = _lookup(documents)
+    find = lookup_documents(documents)
     written = 0
     for event in events:
         fh.write(_dumps(event_to_json(event, find(event.document_id))) + "\n")
@@ -467,7 +467,7 @@ def write_json(
     events: Iterable[Event], fh: IO[str], documents: DocumentLookup | None = None
 ) -> ExportResult:
     """A JSON array of :func:`event_to_json` objects, written one element at a time."""
-    find = _lookup(documents)
+    find = lookup_documents(documents)
     written = 0
     fh.write("[")
     for event in events:
@@ -495,7 +495,7 @@ def write_geojson(
     events: Iterable[Event], fh: IO[str], documents: DocumentLookup | None = None
 ) -> ExportResult:
     """A GeoJSON FeatureCollection; events without coordinates are skipped and counted."""
-    find = _lookup(documents)
+    find = lookup_documents(documents)
     written = skipped = 0
     fh.write('{"type": "FeatureCollection", "features": [')
     for event in events:

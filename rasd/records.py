@@ -8,21 +8,39 @@ Nothing else crosses a module boundary: no loose dicts.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rasd.taxonomy import SUB_EVENT_TYPES, ActorType, GeoPrecision, TimePrecision
+from rasd.taxonomy import (
+    DEFAULT_TLP,
+    LOCAL_ORG,
+    SUB_EVENT_TYPES,
+    ActorType,
+    GeoPrecision,
+    TimePrecision,
+    tlp_rank,
+)
 
 
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-def content_id(text: str) -> str:
-    """Document id: the SHA-256 of the normalised text, first 32 hex digits."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+def content_id(text: str, org: str = LOCAL_ORG) -> str:
+    """Document id: the SHA-256 of the normalised text, first 32 hex digits.
+
+    Outside the local organisation the owner is hashed in too, so two organisations
+    that store the same wire story get two documents, each with its own marking."""
+    key = text if org == LOCAL_ORG else f"{org}\x00{text}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _tlp(v: str) -> str:
+    tlp_rank(v)  # raises ValueError naming the accepted markings
+    return v
 
 
 class Document(Record):
@@ -33,6 +51,17 @@ class Document(Record):
     title: str | None = None
     published_at: date | None = None
     language: str = "en"
+    org: str = LOCAL_ORG  # the owning organisation
+    tlp: str = DEFAULT_TLP  # TLP 2.0 marking of the report and everything coded from it
+
+    @field_validator("tlp")
+    @classmethod
+    def _marking(cls, v: str) -> str:
+        return _tlp(v)
+
+    def owned_by(self, org: str, tlp: str) -> Document:
+        """This report as stored by ``org`` with marking ``tlp`` (its id follows the owner)."""
+        return self.model_copy(update={"id": content_id(self.text, org), "org": org, "tlp": tlp})
 
     @classmethod
     def from_text(
@@ -44,15 +73,19 @@ class Document(Record):
         title: str | None = None,
         published_at: date | None = None,
         language: str = "en",
+        org: str = LOCAL_ORG,
+        tlp: str = DEFAULT_TLP,
     ) -> Document:
         return cls(
-            id=content_id(text),
+            id=content_id(text, org),
             text=text,
             source=source,
             url=url,
             title=title,
             published_at=published_at,
             language=language,
+            org=org,
+            tlp=tlp,
         )
 
 
@@ -148,6 +181,13 @@ class Event(Record):
     persons: tuple[Person, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     created_at: datetime | None = None
+    org: str = LOCAL_ORG  # owner and marking: always those of the event's document
+    tlp: str = DEFAULT_TLP
+
+    @field_validator("tlp")
+    @classmethod
+    def _marking(cls, v: str) -> str:
+        return _tlp(v)
 
     @field_validator("time_precision")
     @classmethod
@@ -225,6 +265,7 @@ class Correction(Record):
     analyst: str
     reason: str
     created_at: datetime | None = None
+    org: str = LOCAL_ORG  # the analyst's organisation: only it reads the correction
 
     @field_validator("action")
     @classmethod
@@ -272,3 +313,106 @@ class PersonEntity(Record):
     id: str
     name: str
     key: str
+
+
+# -- organisations, users and sharing (rasd.access) ------------------------------------------
+
+ROLES = ("viewer", "analyst", "admin")  # each can do what the one before it can, and more
+SHARE_KINDS = ("event", "document", "feed")
+
+
+class Org(Record):
+    """An organisation: it owns what its users store, and marks it ``default_tlp`` unless told."""
+
+    id: str  # short slug: "fctd", "rsa"
+    name: str
+    default_tlp: str = DEFAULT_TLP
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", v):
+            raise ValueError(
+                f"organisation id must be 1-64 lower-case letters, digits or '-'; got {v!r}"
+            )
+        return v
+
+    @field_validator("default_tlp")
+    @classmethod
+    def _marking(cls, v: str) -> str:
+        return _tlp(v)
+
+
+class User(Record):
+    id: str
+    username: str
+    org: str
+    role: str
+    disabled: bool = False
+    created_at: datetime | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        if v not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}; got {v!r}")
+        return v
+
+
+class Share(Record):
+    """One organisation shows something of its own to a named partner, until withdrawn.
+
+    ``kind`` event or document: ``target`` is its id (any marking, RED included).
+    ``kind`` feed: a standing saved query (``query`` is the JSON of its filters); the
+    partner sees the owner's AMBER and AMBER+STRICT events that match it, now and later.
+    """
+
+    id: int | None = None  # assigned by the store
+    org: str  # the owner, who shares
+    partner: str  # the organisation it is shared with
+    kind: str
+    target: str | None = None
+    query: str | None = None
+    name: str = ""
+    created_by: str
+    created_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Share:
+        if self.kind not in SHARE_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(SHARE_KINDS)}; got {self.kind!r}")
+        if self.org == self.partner:
+            raise ValueError("an organisation cannot share with itself")
+        if (self.kind == "feed") != (self.query is not None) or (
+            self.kind != "feed" and not self.target
+        ):
+            raise ValueError("an event or document share names a target; a feed has a query")
+        return self
+
+
+class AuditEntry(Record):
+    """One line of the audit log: a write, a login, or a read of AMBER/RED items."""
+
+    id: int | None = None
+    at: datetime | None = None
+    org: str
+    user: str  # user id ("" for the command line)
+    action: str  # read, write, login, login_failed, share, withdraw, user...
+    resource: str  # events, documents, corrections, shares, users, export...
+    items: tuple[str, ...] = ()  # ids of what was read or written (the first 1,000)
+    count: int = 0  # how many items in all
+    tlp: str = ""  # the most restricted marking read ("" for writes)
+    detail: str = ""
+
+
+class Viewer(Record):
+    """Who is asking: the store shows them what their organisation may see, nothing more.
+
+    ``feeds`` are the standing feeds shared with the organisation, read by the API for
+    each request (so a withdrawn share stops at once)."""
+
+    org: str
+    user: str = ""
+    role: str = "viewer"
+    feeds: tuple[Share, ...] = ()

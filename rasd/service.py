@@ -18,8 +18,10 @@ from rasd.knowledge.dedup import KStore
 from rasd.knowledge.write import Knowledge, save_extraction
 from rasd.pipeline.base import Pipeline
 from rasd.records import Document, Event, IngestProblem
+from rasd.store.abase import AccessStore
 from rasd.store.base import EventQuery, Store
 from rasd.store.sql import SqlStore
+from rasd.taxonomy import tlp_rank
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,20 @@ def ingest(
         if on_progress is not None:
             on_progress(item.source if isinstance(item, IngestProblem) else item.document.source)
     return summary
+
+
+def owned(
+    store: AccessStore, records: Iterable[Document | IngestProblem], org: str, tlp: str | None
+) -> list[Document | IngestProblem]:
+    """The records as ``org`` stores them, marked ``tlp`` (default: the organisation's).
+    NotFound for an unknown organisation; RasdError for an unknown marking."""
+    owner = store.get_org(org)
+    marking = tlp or owner.default_tlp
+    try:
+        tlp_rank(marking)
+    except ValueError as exc:
+        raise RasdError("--tlp", str(exc), "use CLEAR, GREEN, AMBER, AMBER+STRICT or RED") from None
+    return [r.owned_by(org, marking) if isinstance(r, Document) else r for r in records]
 
 
 def parse_near(value: str) -> tuple[float, float, float]:

@@ -121,3 +121,26 @@ def event_type_of(sub_event_type: str) -> str:
 
 def is_valid_pair(event_type: str, sub_event_type: str) -> bool:
     return SUB_EVENT_TYPES.get(sub_event_type) == event_type
+
+
+#: Traffic Light Protocol 2.0 markings (https://www.first.org/tlp/), least to most restricted.
+#: CLEAR and GREEN are seen by every organisation of a rasd instance (its community);
+#: AMBER, AMBER+STRICT and RED only by the owning organisation and those it shares with.
+TLP_LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+TLP_OPEN = ("CLEAR", "GREEN")
+TLP_RESTRICTED = ("AMBER", "AMBER+STRICT", "RED")
+#: A standing feed (a shared saved query) never carries RED: RED goes event by event.
+TLP_FEED = ("AMBER", "AMBER+STRICT")
+#: The organisation that owns what is ingested without one (the CLI, the embedded default).
+LOCAL_ORG = "local"
+DEFAULT_TLP = "AMBER"
+
+
+def tlp_rank(tlp: str) -> int:
+    """0 (CLEAR) to 4 (RED); ValueError naming the accepted values otherwise."""
+    try:
+        return TLP_LEVELS.index(tlp)
+    except ValueError:
+        raise ValueError(
+            f"TLP marking must be one of {', '.join(TLP_LEVELS)}; got {tlp!r}"
+        ) from None

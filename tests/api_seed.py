@@ -136,18 +136,22 @@ def seed(store: SqlStore) -> None:
     store.add(OTHER, [OTHER_EVENT])
 
 
-def new_store(tmp_path: Path) -> SqlStore:
-    store = SqlStore(f"sqlite:///{tmp_path / 'rasd.sqlite'}")
+def new_store(tmp_path: Path, url: str | None = None) -> SqlStore:
+    """A migrated store at ``url`` (default: a new SQLite file under ``tmp_path``)."""
+    store = SqlStore(url or f"sqlite:///{tmp_path / 'rasd.sqlite'}")
     store.migrate()
     return store
 
 
 @contextmanager
-def seeded_client(tmp_path: Path, settings: Settings | None = None) -> Iterator[TestClient]:
-    """A client of an app on a fresh SQLite store holding :data:`EVENTS` and the other event."""
-    store = new_store(tmp_path)
+def seeded_client(
+    tmp_path: Path, settings: Settings | None = None, url: str | None = None
+) -> Iterator[TestClient]:
+    """A client of an app on a fresh store (SQLite, or ``url``) holding :data:`EVENTS` and
+    the other event."""
+    store = new_store(tmp_path, url)
     seed(store)
-    with TestClient(create_app(settings or Settings(), store)) as client:
+    with TestClient(create_app(settings or Settings(auth="off"), store)) as client:
         yield client
     store.close()
 

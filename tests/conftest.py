@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg import SQL_KINDS, fresh_database, sql_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -32,6 +34,21 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'rasd.sqlite'}"
 
 
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database per test (tests/pg.py: skips, or fails under CI=true,
+    without a server)."""
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(params=SQL_KINDS)
+def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database per test, once on SQLite and once on PostgreSQL (marked ``pg``)."""
+    with sql_database(request.param, tmp_path) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def pipeline():
     """The full default pipeline (spaCy model + gazetteer + actor KB), loaded once per worker."""
@@ -40,15 +57,16 @@ def pipeline():
     return build_pipeline().load()
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", *SQL_KINDS])
 def kstore(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Each store with its knowledge side: the in-memory fake and a fresh SQLite file."""
+    """Each store with its knowledge side: the in-memory fake, SQLite and PostgreSQL."""
     from rasd.store import MemoryStore, SqlStore
 
     if request.param == "memory":
         yield MemoryStore()
         return
-    sql = SqlStore(f"sqlite:///{tmp_path / 'k.sqlite'}")
-    sql.migrate()
-    yield sql
-    sql.close()
+    with sql_database(request.param, tmp_path / "kstore") as url:
+        sql = SqlStore(url)
+        sql.migrate()
+        yield sql
+        sql.close()

@@ -66,7 +66,7 @@ def store(tmp_path: Path) -> Iterator[SqlStore]:
 
 
 def _app(store: SqlStore, settings: Settings | None = None) -> FastAPI:
-    app = create_app(settings or Settings(), store)
+    app = create_app(settings or Settings(auth="off"), store)
     app.dependency_overrides[get_pipeline_loader] = lambda: FakePipeline
     return app
 
@@ -74,7 +74,7 @@ def _app(store: SqlStore, settings: Settings | None = None) -> FastAPI:
 def _pipeline_toml(tmp_path: Path, text: str) -> Settings:
     path = tmp_path / "pipeline.toml"
     path.write_text(text, "utf-8")
-    return Settings(pipeline_config=path)
+    return Settings(pipeline_config=path, auth="off")
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def test_api_documents_post_real_pipeline(tmp_path: Path) -> None:
         "exploded near Ramadi on Sunday, killing two civilians."
     )
     store = new_store(tmp_path)
-    with TestClient(create_app(Settings(), store)) as client:
+    with TestClient(create_app(Settings(auth="off"), store)) as client:
         dry = client.post(
             "/api/documents",
             params={"dry_run": "true"},

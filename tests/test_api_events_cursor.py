@@ -54,7 +54,7 @@ def test_api_events_cursor_stable_while_adding(
     for n in range(3):
         store.add(*_batch(f"initial {n}", 10, rng))
     initial = {e.id for e in store.events()}
-    with TestClient(create_app(Settings(), store)) as client:
+    with TestClient(create_app(Settings(auth="off"), store)) as client:
         seen, added = _walk(client, store, order, rng, add_between)
         everything = [
             item["id"]
@@ -72,7 +72,7 @@ def test_api_events_cursor_stable_while_adding(
 def test_api_events_cursor_tied_to_order(tmp_path: Path) -> None:
     store = new_store(tmp_path)
     store.add(*_batch("x", 5, random.Random(1)))
-    with TestClient(create_app(Settings(), store)) as client:
+    with TestClient(create_app(Settings(auth="off"), store)) as client:
         cursor = client.get("/api/events", params={"limit": 2}).json()["next_cursor"]
         response = client.get("/api/events", params={"cursor": cursor, "order": "-event_date"})
     assert response.status_code == 422

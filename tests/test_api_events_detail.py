@@ -27,6 +27,8 @@ def test_api_events_detail_evidence_points_into_text(client: TestClient) -> None
         "url": "https://example.org/a",
         "published_at": "2023-09-27",
         "language": "en",
+        "org": "local",
+        "tlp": "AMBER",
     }
     text = client.get(f"/api/documents/{DOC.id}").json()["text"]
     assert [e["field"] for e in body["evidence"]] == ["event_type", "place"]

@@ -1,4 +1,5 @@
-"""GET /api/events: every filter, order, limit and total, on hand-built events in SQLite."""
+"""GET /api/events: every filter, order, limit and total, on hand-built events in SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ ALL = set(EVENTS) | {"other"}
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with seeded_client(tmp_path) as c:
+def client(tmp_path: Path, sql_url: str) -> Iterator[TestClient]:
+    with seeded_client(tmp_path, url=sql_url) as c:
         yield c
 
 

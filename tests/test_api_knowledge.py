@@ -35,7 +35,7 @@ def client(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
     }  # fmt: skip
     for doc, event in reports.values():
         save_extraction(store, doc, [event])
-    with TestClient(create_app(Settings(), store)) as c:
+    with TestClient(create_app(Settings(auth="off"), store)) as c:
         yield c, {k: e.id for k, (_d, e) in reports.items()}
     store.close()
 
@@ -76,7 +76,7 @@ def test_api_knowledge_corrections_roundtrip(client) -> None:  # type: ignore[no
     ("body", "status", "words"),
     [
         ({"action": "set_field", "field": "colour", "value": "red"}, 400, "cannot be corrected"),
-        ({"action": "merge_events", "other": "nope"}, 400, "is not in the store"),
+        ({"action": "merge_events", "other": "nope"}, 404, "event nope not found"),
         ({"action": "set_field", "field": "fatalities", "value": 4, "analyst": ""}, 422, "analyst"),
         ({"action": "launch"}, 422, "action"),
     ],

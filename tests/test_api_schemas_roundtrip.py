@@ -13,6 +13,7 @@ CONTRACT_KEYS = {
     "id", "document_id", "event_date", "time_precision", "event_type", "sub_event_type",
     "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "location", "place",
     "geo_precision", "fatalities", "notes", "confidence", "persons", "cluster_id", "source_count",
+    "org", "tlp",
 }  # fmt: skip
 
 

@@ -42,7 +42,7 @@ HOSTILE = sample_event(
 def client(tmp_path: Path) -> Iterator[TestClient]:
     store = new_store(tmp_path)
     store.add(HOSTILE_DOC, [HOSTILE])
-    with TestClient(create_app(Settings(), store)) as c:
+    with TestClient(create_app(Settings(auth="off"), store)) as c:
         yield c
     store.close()
 
@@ -122,18 +122,18 @@ def test_api_security_headers_tile_url_allowed(url: str, source: str) -> None:
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "tiles/{z}/{x}/{y}.png", "ftp://x/{z}"])
 def test_api_security_headers_tile_url_rejected(url: str) -> None:
     with pytest.raises(ConfigError, match="RASD_TILE_URL"):
-        create_app(Settings(tile_url=url))
+        create_app(Settings(tile_url=url, auth="off"))
 
 
 def test_api_security_headers_config_endpoint(tmp_path: Path) -> None:
     url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     store = new_store(tmp_path)
-    with TestClient(create_app(Settings(tile_url=url), store)) as client:
+    with TestClient(create_app(Settings(tile_url=url, auth="off"), store)) as client:
         assert client.get("/api/config").json()["tile_url"] == url
         assert (
             "https://tile.openstreetmap.org" in client.get("/").headers["content-security-policy"]
         )
-    with TestClient(create_app(Settings(), store)) as client:
+    with TestClient(create_app(Settings(auth="off"), store)) as client:
         body = client.get("/api/config").json()
         assert body["tile_url"] is None and body["version"]
     store.close()

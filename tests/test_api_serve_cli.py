@@ -3,6 +3,7 @@ the app opens nothing until it starts, and the real process answers over HTTP.""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     import uvicorn
 
     seen: dict[str, Any] = {}
+    monkeypatch.setenv("RASD_AUTH", "off")  # development mode: no sign-in (tested elsewhere)
 
     def fake_run(app: Any, host: str, port: int, **kwargs: Any) -> None:
         seen.update(app=app, host=host, port=port, **kwargs)
@@ -87,6 +89,7 @@ def test_api_serve_real_process(tmp_path: Path) -> None:
     rasd = Path(sys.executable).with_name("rasd")
     proc = subprocess.Popen(
         [str(rasd), "serve", "--port", str(port), "--db", url],
+        env={**os.environ, "RASD_AUTH": "off"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from pg import SQL_KINDS, sql_database
 from strategies import ARMY, CIVILIANS, ISIS, KIRKUK, sample_document, sample_event
 
 from rasd.records import Actor, Person, Place
@@ -54,16 +55,19 @@ def _random_events(rng: random.Random, n_docs: int) -> Iterator[tuple]:
         yield doc, events
 
 
-@pytest.fixture(scope="module")
-def twins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Store]]:
-    sql = SqlStore(f"sqlite:///{tmp_path_factory.mktemp('agg') / 'rasd.sqlite'}")
-    sql.migrate()
-    memory = MemoryStore()
-    for doc, events in _random_events(random.Random(11), 6):
-        sql.add(doc, events)
-        memory.add(doc, events)
-    yield sql, memory
-    sql.close()
+@pytest.fixture(scope="module", params=SQL_KINDS)
+def twins(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, Store]]:
+    with sql_database(request.param, tmp_path_factory.mktemp("agg")) as url:
+        sql = SqlStore(url)
+        sql.migrate()
+        memory = MemoryStore()
+        for doc, events in _random_events(random.Random(11), 6):
+            sql.add(doc, events)
+            memory.add(doc, events)
+        yield sql, memory
+        sql.close()
 
 
 QUERIES = [
@@ -129,16 +133,11 @@ def test_store_aggregates_filters_agree(twins: tuple[Store, Store], query: Event
     assert sql.count_events(query) == memory.count_events(query)
 
 
-def test_store_aggregates_actor_filter_uses_latest_name(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
+def test_store_aggregates_actor_filter_uses_latest_name(sql_url: str) -> None:
     """The actor filter matches the store's latest name of an actor (as in the actors table)."""
     renamed = ARMY.model_copy(update={"name": "Iraqi Army (renamed)"})
     old, new = sample_document("Invented old report."), sample_document("Invented new report.")
-    for store in (
-        SqlStore(f"sqlite:///{tmp_path_factory.mktemp('rename') / 'r.sqlite'}"),
-        MemoryStore(),
-    ):
+    for store in (SqlStore(sql_url), MemoryStore()):
         store.migrate()
         store.add(old, [sample_event(old, 1, actor1=ARMY)])
         store.add(new, [sample_event(new, 1, actor1=renamed)])

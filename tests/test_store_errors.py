@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from rasd.config import Settings
 from rasd.exceptions import StoreError
@@ -72,14 +73,15 @@ def test_store_errors_directory_as_database(tmp_path: Path) -> None:
         SqlStore(f"sqlite:///{tmp_path}").open()
 
 
-def test_store_errors_not_migrated(db_url: str) -> None:
+def test_store_errors_not_migrated(sql_url: str) -> None:
     with pytest.raises(StoreError, match="no rasd schema") as info:
-        SqlStore(db_url).stats()
-    assert "migrate()" in info.value.fix and db_url in str(info.value)
+        SqlStore(sql_url).stats()
+    shown = make_url(sql_url).render_as_string(hide_password=True)
+    assert "migrate()" in info.value.fix and shown in str(info.value)
 
 
-def test_store_errors_closed_store_reopens(db_url: str) -> None:
-    store = SqlStore(db_url)
+def test_store_errors_closed_store_reopens(sql_url: str) -> None:
+    store = SqlStore(sql_url)
     store.migrate()
     store.close()
     assert store.stats().documents == 0  # lazily reconnects

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from pg import SQL_KINDS, scalar, sql_database
 from strategies import ISIS, sample_document, sample_event
 
 from rasd.exceptions import NotFound, StoreError
@@ -16,17 +17,26 @@ from rasd.store import EventQuery, MemoryStore, SqlStore, Store, mapping
 TABLES = ("documents", "events", "event_actors", "persons", "evidence", "mentions")
 
 
-@pytest.fixture(params=["sql", "memory"])
-def store(request: pytest.FixtureRequest, db_url: str) -> Iterator[Store]:
-    made: Store = MemoryStore() if request.param == "memory" else SqlStore(db_url)
+@pytest.fixture(params=[*SQL_KINDS, "memory"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
+    """A fresh SQLite or PostgreSQL database; None for the in-memory store."""
+    if request.param == "memory":
+        yield None
+        return
+    with sql_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def store(store_url: str | None) -> Iterator[Store]:
+    made: Store = MemoryStore() if store_url is None else SqlStore(store_url)
     made.migrate()
     yield made
     made.close()
 
 
-def _rows(db_url: str) -> dict[str, int]:
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+def _rows(url: str) -> dict[str, int]:
+    return {t: scalar(url, f"SELECT count(*) FROM {t}") for t in TABLES}
 
 
 def test_store_ingest_add_twice_is_idempotent(store: Store) -> None:
@@ -147,41 +157,43 @@ def _fail_after(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
     monkeypatch.setattr(mapping, "event_to_row", flaky)
 
 
-def test_store_ingest_atomic_new_document(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = SqlStore(db_url)
+def test_store_ingest_atomic_new_document(sql_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SqlStore(sql_url)
     store.migrate()
     doc = sample_document()
     _fail_after(monkeypatch, 1)  # the document row and one event are written, then a crash
     with pytest.raises(RuntimeError, match="simulated"):
         store.add(doc, [sample_event(doc, 0), sample_event(doc, 1)], mentions=[])
-    assert _rows(db_url) == dict.fromkeys(TABLES, 0)
+    assert _rows(sql_url) == dict.fromkeys(TABLES, 0)
     with pytest.raises(NotFound):
         store.get_document(doc.id)
+    store.close()
 
 
 def test_store_ingest_atomic_readd_keeps_previous(
-    db_url: str, monkeypatch: pytest.MonkeyPatch
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = SqlStore(db_url)
+    store = SqlStore(sql_url)
     store.migrate()
     doc = sample_document()
     old = [sample_event(doc, 0), sample_event(doc, 1)]
     store.add(doc, old)
-    before = (_rows(db_url), list(store.events()))
+    before = (_rows(sql_url), list(store.events()))
     _fail_after(monkeypatch, 0)
     with pytest.raises(RuntimeError):
         store.add(doc.model_copy(update={"title": "new"}), [sample_event(doc, 2)])
-    assert (_rows(db_url), list(store.events())) == before
+    assert (_rows(sql_url), list(store.events())) == before
     assert store.get_document(doc.id).title is None
+    store.close()
 
 
-def test_store_ingest_delete_document(store: Store, db_url: str) -> None:
+def test_store_ingest_delete_document(store: Store, store_url: str | None) -> None:
     doc = sample_document()
     store.add(doc, [sample_event(doc)], mentions=[Mention(start=0, end=2, text="On", label="X")])
     store.delete_document(doc.id)
     assert store.stats().documents == 0 and store.count_events() == 0
-    if isinstance(store, SqlStore):
-        assert _rows(db_url) == dict.fromkeys(TABLES, 0)
+    if store_url is not None:
+        assert _rows(store_url) == dict.fromkeys(TABLES, 0)
     with pytest.raises(NotFound, match=doc.id):
         store.delete_document(doc.id)
 
@@ -207,15 +219,15 @@ def test_store_ingest_stats_by_type(store: Store) -> None:
     assert store.count_events(EventQuery(document_id=doc.id)) == 2
 
 
-def test_store_ingest_concurrent_writers(db_url: str) -> None:
+def test_store_ingest_concurrent_writers(sql_url: str) -> None:
     """Writers in several threads (each with its own store, like processes) serialise cleanly."""
     from concurrent.futures import ThreadPoolExecutor
 
-    SqlStore(db_url).migrate()
+    SqlStore(sql_url).migrate()
     docs = [sample_document(f"Report {i}.") for i in range(12)]
 
     def work(offset: int) -> int:
-        store = SqlStore(db_url)
+        store = SqlStore(sql_url)
         try:
             for doc in docs[offset:] + docs[:offset]:  # every worker adds every document
                 store.add(doc, [sample_event(doc, 0), sample_event(doc, 1)])
@@ -226,5 +238,5 @@ def test_store_ingest_concurrent_writers(db_url: str) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         counts = list(pool.map(work, [0, 3, 6, 9]))
     assert all(c <= 24 for c in counts)
-    stats = SqlStore(db_url).stats()
+    stats = SqlStore(sql_url).stats()
     assert (stats.documents, stats.events) == (12, 24)

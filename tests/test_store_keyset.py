@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from pg import SQL_KINDS, sql_database
 from strategies import sample_document, sample_event
 
 from rasd.records import Event
@@ -15,23 +16,27 @@ from rasd.store import EventQuery, MemoryStore, SqlStore, Store
 from rasd.store.query import worth_reading_in_order
 
 
-@pytest.fixture(scope="module", params=["sql", "memory"])
+@pytest.fixture(scope="module", params=[*SQL_KINDS, "memory"])
 def store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
-    s: Store = (
-        MemoryStore()
-        if request.param == "memory"
-        else SqlStore(f"sqlite:///{tmp_path_factory.mktemp('keyset') / 'rasd.sqlite'}")
-    )
+    if request.param == "memory":
+        yield _load(MemoryStore())
+        return
+    with sql_database(request.param, tmp_path_factory.mktemp("keyset")) as url:
+        s = _load(SqlStore(url))
+        yield s
+        s.close()
+
+
+def _load(s: Store) -> Store:
     s.migrate()
     rng = random.Random(3)
     days = [None, *(date(2023, 1, 1) + timedelta(days=d) for d in range(5))]  # many ties
     for d in range(4):
         doc = sample_document(f"Invented keyset report {d}.")
         s.add(doc, [sample_event(doc, i, event_date=rng.choice(days)) for i in range(9)])
-    yield s
-    s.close()
+    return s
 
 
 def _pages(store: Store, order: str, size: int) -> list[list[Event]]:

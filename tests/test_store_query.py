@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from collections.abc import Generator, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pg import SQL_KINDS, sql_database
 from strategies import ARMY, CIVILIANS, ISIS, KIRKUK, sample_document, sample_event
 
 from rasd.records import Actor, Document, Event, Evidence, Place
@@ -99,21 +99,25 @@ EVENTS: dict[str, Event] = {
 }
 
 
-@pytest.fixture(scope="module", params=["sql", "memory"])
+@pytest.fixture(scope="module", params=[*SQL_KINDS, "memory"])
 def loaded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
-    store: Store
     if request.param == "memory":
-        store = MemoryStore()
-    else:
-        store = SqlStore(f"sqlite:///{tmp_path_factory.mktemp('query') / 'rasd.sqlite'}")
+        yield _load(MemoryStore())
+        return
+    with sql_database(request.param, tmp_path_factory.mktemp("query")) as url:
+        store = SqlStore(url)
         store.migrate()
+        yield _load(store)
+        store.close()
+
+
+def _load(store: Store) -> Store:
     store.add(DOC, list(EVENTS.values()))
     other = sample_document("A different report.")
     store.add(other, [sample_event(other, 1, event_date=date(2022, 1, 1))])
-    yield store
-    store.close()
+    return store
 
 
 def _names(store: Store, query: EventQuery) -> set[str]:
@@ -303,19 +307,22 @@ def _random_events(rng: random.Random, doc: Document, n: int) -> list[Event]:
     return found
 
 
-@pytest.fixture(scope="module")
-def twins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Store]]:
-    sql = SqlStore(f"sqlite:///{tmp_path_factory.mktemp('twins') / 'rasd.sqlite'}")
-    sql.migrate()
-    memory = MemoryStore()
-    rng = random.Random(2023)
-    for d in range(6):
-        doc = sample_document(f"Random report number {d}.")
-        found = _random_events(rng, doc, 15)
-        sql.add(doc, found)
-        memory.add(doc, found)
-    yield sql, memory
-    sql.close()
+@pytest.fixture(scope="module", params=SQL_KINDS)
+def twins(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, Store]]:
+    with sql_database(request.param, tmp_path_factory.mktemp("twins")) as url:
+        sql = SqlStore(url)
+        sql.migrate()
+        memory = MemoryStore()
+        rng = random.Random(2023)
+        for d in range(6):
+            doc = sample_document(f"Random report number {d}.")
+            found = _random_events(rng, doc, 15)
+            sql.add(doc, found)
+            memory.add(doc, found)
+        yield sql, memory
+        sql.close()
 
 
 def maybe(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
@@ -349,9 +356,9 @@ def test_store_query_sql_and_memory_agree(twins: tuple[Store, Store], query: Eve
     assert sql.count_events(query) == memory.count_events(query)
 
 
-def test_store_query_events_is_lazy(db_url: str, tmp_path: Path) -> None:
+def test_store_query_events_is_lazy(sql_url: str) -> None:
     """events() streams: reading half, writing meanwhile and abandoning the rest all work."""
-    store = SqlStore(db_url)
+    store = SqlStore(sql_url)
     store.migrate()
     doc = sample_document()
     store.add(doc, [sample_event(doc, n) for n in range(1200)])

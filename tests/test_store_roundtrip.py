@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from pg import SQL_KINDS, sql_database
 from strategies import documents_with_events, events
 
 from rasd.export import event_from_json, event_to_json, write_jsonl
@@ -22,7 +22,7 @@ def _without_created(event: Event) -> Event:
     return event.model_copy(update={"created_at": None})
 
 
-@pytest.fixture(scope="module", params=["sql", "memory"])
+@pytest.fixture(scope="module", params=[*SQL_KINDS, "memory"])
 def shared_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
@@ -30,11 +30,11 @@ def shared_store(
     if request.param == "memory":
         yield MemoryStore()
         return
-    path: Path = tmp_path_factory.mktemp("roundtrip") / "rasd.sqlite"
-    store = SqlStore(f"sqlite:///{path}")
-    store.migrate()
-    yield store
-    store.close()
+    with sql_database(request.param, tmp_path_factory.mktemp("roundtrip")) as url:
+        store = SqlStore(url)
+        store.migrate()
+        yield store
+        store.close()
 
 
 def _assert_stored(store: Store, document: Document, found: list[Event]) -> None:

@@ -203,10 +203,14 @@ def load_demo_database(url: str, pipeline: Any) -> tuple[Document, Event]:
     return doc, event
 
 
-def start_server(db_url: str, workdir: Path) -> tuple[str, subprocess.Popen[bytes], Path]:
+def start_server(
+    db_url: str, workdir: Path, extra_env: dict[str, str] | None = None
+) -> tuple[str, subprocess.Popen[bytes], Path]:
+    """`rasd serve` with sign-in off, unless ``extra_env`` says otherwise (RASD_AUTH...)."""
     port = free_port()
     log = workdir / "serve.log"
-    env = {**os.environ, "RASD_DATABASE_URL": db_url, "RASD_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "RASD_DATABASE_URL": db_url, "RASD_LOG_LEVEL": "WARNING", "RASD_AUTH": "off"}
+    env.update(extra_env or {})
     cmd = [sys.executable, "-c", "from rasd.cli import main; main()", "serve", "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=workdir)

@@ -25,6 +25,8 @@ from rasd.api import errors
 from rasd.api.deps import ApiState
 from rasd.api.routers import (
     actors,
+    admin,
+    auth,
     corrections,
     documents,
     events,
@@ -32,6 +34,7 @@ from rasd.api.routers import (
     meta,
     persons,
     places,
+    shares,
     stats,
 )
 from rasd.config import Settings
@@ -39,6 +42,9 @@ from rasd.exceptions import ConfigError
 from rasd.store.base import Store
 
 ROUTERS = (
+    auth.router,
+    admin.router,
+    shares.router,
     events.router,
     documents.router,
     actors.router,
@@ -54,6 +60,7 @@ ROUTERS = (
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The rasd API (and UI). ``store`` defaults to the one in ``settings`` (opened at startup)."""
     settings = settings or Settings()
+    settings.check_safe()
     csp = content_security_policy(settings.tile_url)
     app = FastAPI(
         title="rasd",

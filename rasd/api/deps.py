@@ -1,9 +1,16 @@
-"""Dependencies of the routes: settings, the store and (loaded only when needed) the pipeline.
+"""Dependencies of the routes: settings, who is asking, the store as they may see it,
+and (loaded only when needed) the pipeline.
 
 :class:`ApiState` lives on ``app.state.rasd``. Nothing is opened when the app is
 built: the store is opened (and migrated) at startup by the lifespan, or on the
 first request if the app runs without one (a bare ``TestClient(app)``); the
 spaCy pipeline is loaded on the first POST of a document and then shared.
+
+Every route that reads data takes ``StoreDep``/``KStoreDep``: the store scoped to
+the signed-in user's organisation (:meth:`SqlStore.scoped`), so visibility is the
+store's business, never a route's. Writes go through ``SystemStoreDep`` (the
+unscoped store, for de-duplication across organisations) only after the route has
+checked the user's role and ownership. See :mod:`rasd.api.security` for sign-in.
 """
 
 from __future__ import annotations
@@ -14,8 +21,11 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
+from rasd.api.security import Principal, authenticate
 from rasd.config import PipelineConfig, Settings
 from rasd.exceptions import RasdError
+from rasd.records import Viewer
+from rasd.store.abase import AccessStore
 from rasd.store.base import Store
 
 if TYPE_CHECKING:
@@ -56,6 +66,19 @@ class ApiState:
 
         return shared_pipeline(self.pipeline_config())
 
+    def access(self) -> AccessStore:
+        """The store, which must also keep organisations, users and shares."""
+        from rasd.store.abase import AccessStore
+
+        store = self.store()
+        if not isinstance(store, AccessStore):
+            raise RasdError(
+                "the store",
+                f"({type(store).__name__}) keeps no users or shares",
+                "serve a SqlStore (or a MemoryStore in tests)",
+            )
+        return store
+
     def kstore(self) -> KStore:
         """The store, which must also keep knowledge (corrections, links, persons)."""
         from rasd.store.kbase import KnowledgeStore
@@ -94,12 +117,43 @@ def get_settings(state: Annotated[ApiState, Depends(get_state)]) -> Settings:
     return state.settings
 
 
-def get_store(state: Annotated[ApiState, Depends(get_state)]) -> Store:
-    return state.store()
+def get_principal(request: Request, state: Annotated[ApiState, Depends(get_state)]) -> Principal:
+    return authenticate(request, state)
 
 
-def get_kstore(state: Annotated[ApiState, Depends(get_state)]) -> KStore:
+def get_viewer(
+    state: Annotated[ApiState, Depends(get_state)],
+    principal: Annotated[Principal, Depends(get_principal)],
+) -> Viewer | None:
+    """Who the store shows data to; None when sign-in is off (the local system)."""
+    if principal.open:
+        return None
+    feeds = tuple(s for s in state.access().shares_for(principal.user.org) if s.kind == "feed")
+    user = principal.user
+    return Viewer(org=user.org, user=user.id, role=user.role, feeds=feeds)
+
+
+def get_store(
+    state: Annotated[ApiState, Depends(get_state)],
+    viewer: Annotated[Viewer | None, Depends(get_viewer)],
+) -> Store:
+    return state.kstore() if viewer is None else state.kstore().scoped(viewer)
+
+
+def get_kstore(
+    state: Annotated[ApiState, Depends(get_state)],
+    viewer: Annotated[Viewer | None, Depends(get_viewer)],
+) -> KStore:
+    return state.kstore() if viewer is None else state.kstore().scoped(viewer)
+
+
+def get_system_store(state: Annotated[ApiState, Depends(get_state)]) -> KStore:
+    """The unscoped store: only for writes a route has already authorised."""
     return state.kstore()
+
+
+def get_access(state: Annotated[ApiState, Depends(get_state)]) -> AccessStore:
+    return state.access()
 
 
 def get_knowledge(state: Annotated[ApiState, Depends(get_state)]) -> Knowledge:
@@ -118,8 +172,12 @@ def get_pipeline_loader(state: Annotated[ApiState, Depends(get_state)]) -> Pipel
 
 StateDep = Annotated[ApiState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+ViewerDep = Annotated[Viewer | None, Depends(get_viewer)]
 StoreDep = Annotated[Store, Depends(get_store)]
 KStoreDep = Annotated["KStore", Depends(get_kstore)]
+SystemStoreDep = Annotated["KStore", Depends(get_system_store)]
+AccessDep = Annotated[AccessStore, Depends(get_access)]
 KnowledgeDep = Annotated["Knowledge", Depends(get_knowledge)]
 PipelineConfigDep = Annotated[PipelineConfig, Depends(get_pipeline_config)]
 PipelineLoaderDep = Annotated[PipelineLoader, Depends(get_pipeline_loader)]

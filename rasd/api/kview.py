@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from rasd.api.kschemas import correction_out
 from rasd.api.schemas import (
+    DocumentOut,
     EventDetail,
     EventOut,
     PersonOut,
@@ -20,7 +21,19 @@ from rasd.api.schemas import (
 from rasd.exceptions import NotFound
 from rasd.knowledge.corrections import cancelled
 from rasd.knowledge.dedup import KStore
-from rasd.records import Event
+from rasd.records import Document, Event
+
+
+def _document(store: KStore, document_id: str) -> Document | None:
+    """The report, or None when the viewer sees the event but not its whole report."""
+    try:
+        return store.get_document(document_id)
+    except NotFound:
+        return None
+
+
+def _shown(document: Document | None) -> DocumentOut | None:
+    return None if document is None else document_out(document)
 
 
 def _persons(out: list[PersonOut], refs: dict[int, str]) -> list[PersonOut]:
@@ -53,7 +66,7 @@ def events_out(store: KStore, events: Sequence[Event]) -> list[EventOut]:
 
 def detail_out(store: KStore, event: Event) -> EventDetail:
     """One event with evidence, document, the other sources of its incident and corrections."""
-    base = event_detail(event, store.get_document(event.document_id))
+    base = event_detail(event, _document(store, event.document_id))
     listed = events_out(store, [event])[0]
     cluster = listed.cluster_id or event.id
     sources = []
@@ -67,7 +80,7 @@ def detail_out(store: KStore, event: Event) -> EventDetail:
         sources.append(
             SourceOut(
                 event_id=other.id,
-                document=document_out(store.get_document(other.document_id)),
+                document=_shown(_document(store, other.document_id)),
                 evidence=[evidence_out(e) for e in other.evidence],
             )
         )

@@ -70,6 +70,8 @@ class DocumentOut(Schema):
     url: str | None
     published_at: date | None
     language: str
+    org: str = Field(description="the organisation that owns the report (its origin)")
+    tlp: str = Field(description="TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED")
 
 
 class DocumentText(DocumentOut):
@@ -100,11 +102,15 @@ class EventOut(Schema):
     persons: list[PersonOut]
     cluster_id: str | None = Field(description="the canonical event this report belongs to")
     source_count: int = Field(description="how many reports tell this event")
+    org: str = Field(description="the organisation that owns the event (its origin)")
+    tlp: str = Field(description="TLP 2.0 marking (always its report's)")
 
 
 class SourceOut(Schema):
     event_id: str
-    document: DocumentOut
+    document: DocumentOut | None = Field(
+        description="the report, or null when only the event is shared with you"
+    )
     evidence: list[EvidenceOut]
 
 
@@ -235,6 +241,8 @@ def _event_fields(event: Event) -> dict[str, Any]:
                 "fatalities",
                 "notes",
                 "confidence",
+                "org",
+                "tlp",
             }
         ),
         "actor1": actor_out(event.actor1),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rasd.config import Settings
+from rasd.store.abase import AccessStore
 
 
 def serve(
@@ -26,9 +27,25 @@ def serve(
         app = create_app(settings, store)
         shown = f"[{host}]" if ":" in host else host
         announce(f"rasd: serving the web UI on http://{shown}:{port} (API docs: /docs)")
-        announce(f"  database {settings.resolved_database_url()}; press Ctrl+C to stop")
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            announce(f"  warning: {host} is reachable from other machines and rasd has no login")
+        announce(f"  database {store.url}; press Ctrl+C to stop")  # password hidden
+        for line in _sign_in_notes(settings, store, host):
+            announce(line)
         uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
     finally:
         store.close()
+
+
+def _sign_in_notes(settings: Settings, store: AccessStore, host: str) -> list[str]:
+    if settings.auth == "off":
+        notes = ["  sign-in is OFF (RASD_AUTH=off, development): every visitor is the local admin"]
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            notes.append(
+                f"  warning: {host} is reachable from other machines and there is no login"
+            )
+        return notes
+    if not store.users():
+        return [
+            "  no users yet: create an admin first, e.g. "
+            f"`rasd user create NAME --org {settings.org} --role admin`"
+        ]
+    return []

@@ -167,6 +167,8 @@ def renormalise(document: Document) -> Document:
         title=document.title,
         published_at=document.published_at,
         language=document.language,
+        org=document.org,
+        tlp=document.tlp,
     )
 
 

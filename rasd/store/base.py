@@ -36,7 +36,7 @@ from datetime import date
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
-from rasd.records import Document, Event, Mention
+from rasd.records import Document, Event, Mention, Viewer
 
 ORDERS = ("event_date", "-event_date", "id")
 
@@ -221,6 +221,16 @@ class Store(Protocol):
         """Remove a document and its events, or raise NotFound."""
 
     def stats(self) -> StoreStats: ...
+
+    @property
+    def viewer(self) -> Viewer | None:
+        """Who this store shows data to (None: the local system, which sees everything)."""
+        ...
+
+    def scoped(self, viewer: Viewer) -> Self:
+        """The same store as ``viewer`` sees it (rasd.store.visibility); reads of AMBER or
+        RED items are written to the audit log."""
+        ...
 
     def close(self) -> None: ...
 

@@ -18,12 +18,16 @@ def to_utc(value: datetime) -> datetime:
 
 def check_events(document: Document, events: Sequence[Event]) -> tuple[Event, ...]:
     """The events to store for ``document``: each must belong to it; exact repeats are dropped.
+    Each takes the document's owner and marking.
 
     Raises StoreError (before anything is written) for an event of another document
     or two different events with the same id.
     """
     seen: dict[str, Event] = {}
+    marking = {"org": document.org, "tlp": document.tlp}
     for event in events:
+        if (event.org, event.tlp) != (document.org, document.tlp):
+            event = event.model_copy(update=marking)
         if event.document_id != document.id:
             raise StoreError(
                 f"event {event.id}",
@@ -53,6 +57,15 @@ def foreign_event(event_id: str, owner: str) -> StoreError:
         f"event {event_id}",
         f"already belongs to document {owner}",
         "derive event ids from their own document (rasd.records.event_id does)",
+    )
+
+
+def foreign_document(document_id: str, owner: str, org: str) -> StoreError:
+    return StoreError(
+        f"document {document_id}",
+        f"belongs to organisation {owner!r}, not to {org!r} that is adding it",
+        "add it as its owner; another organisation's copy gets its own id "
+        "(Document.from_text(text, org=...))",
     )
 
 

@@ -4,7 +4,10 @@ SQLite connections are switched to explicit transactions (the pysqlite recipe
 from the SQLAlchemy docs): rasd emits ``BEGIN`` itself, so DDL in migrations is
 transactional and a write session can ask for ``BEGIN IMMEDIATE`` (execution
 option ``rasd_write=True``), which serialises writers up front instead of
-failing when a read snapshot cannot be upgraded.
+failing when a read snapshot cannot be upgraded. On PostgreSQL a write
+transaction starts by taking one transaction-level advisory lock instead
+(:data:`PG_WRITE_LOCK`), so writers serialise the same way there: two processes
+adding the same report one after the other, never both inserting it at once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from sqlalchemy.pool import StaticPool
 from rasd.exceptions import StoreError
 
 WRITE = "rasd_write"
+#: The advisory lock key of write transactions on PostgreSQL ("rasd" in ASCII).
+PG_WRITE_LOCK = 0x72617364
 URL_FIX = (
     "set RASD_DATABASE_URL to e.g. sqlite:////absolute/path/rasd.sqlite, "
     "sqlite:///relative.sqlite or postgresql+psycopg://user@host/dbname "
@@ -50,6 +55,10 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def is_postgresql(url: URL) -> bool:
+    return url.get_backend_name() == "postgresql"
+
+
 def is_memory(url: URL) -> bool:
     db = url.database or ""
     return db in ("", ":memory:") or "mode=memory" in db or url.query.get("mode") == "memory"
@@ -74,6 +83,8 @@ def build_engine(url: URL) -> Engine:
         ) from exc
     if is_sqlite(url):
         _sqlite_setup(engine, wal=not is_memory(url))
+    elif is_postgresql(url):
+        _postgresql_setup(engine)
     _probe(engine, url)
     return engine
 
@@ -108,6 +119,13 @@ def _sqlite_setup(engine: Engine, *, wal: bool) -> None:
     def _on_begin(connection: Connection) -> None:
         write = connection.get_execution_options().get(WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _postgresql_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(WRITE, False):  # held until commit/rollback
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
 
 def _probe(engine: Engine, url: URL) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from rasd.exceptions import NotFound
 from rasd.records import Correction, Event, EventLink, PersonEntity, PersonRef
+from rasd.store.common import to_utc
 from rasd.store.models import (
     CorrectionRow,
     EventClusterRow,
@@ -211,8 +212,6 @@ def _person(row: PersonEntityRow) -> PersonEntity:
 
 
 def _row_to_correction(row: CorrectionRow) -> Correction:
-    created = row.created_at
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
+    created = to_utc(row.created_at)  # naive on SQLite; in the session's zone on PostgreSQL
     values = {f: getattr(row, f) for f in _CORRECTION_FIELDS}
     return Correction(id=row.id, created_at=created, **values)

@@ -47,6 +47,8 @@ def update_document_row(row: DocumentRow, document: Document) -> None:
     row.title = document.title
     row.published_at = document.published_at
     row.language = document.language
+    row.org = document.org
+    row.tlp = document.tlp
 
 
 def row_to_document(row: DocumentRow) -> Document:
@@ -58,6 +60,8 @@ def row_to_document(row: DocumentRow) -> Document:
         title=row.title,
         published_at=row.published_at,
         language=row.language,
+        org=row.org,
+        tlp=row.tlp,
     )
 
 
@@ -107,6 +111,8 @@ def event_to_row(event: Event, created_at: datetime) -> EventRow:
         notes=event.notes,
         confidence=event.confidence,
         created_at=to_utc(event.created_at or created_at),
+        org=event.org,
+        tlp=event.tlp,
     )
     _set_primary_actors(row, event)
     _set_place(row, event.place)
@@ -204,6 +210,8 @@ def row_to_event(row: EventRow) -> Event:
         persons=tuple(_row_to_person(p) for p in sorted(row.persons, key=lambda p: p.position)),
         evidence=tuple(_row_to_evidence(e) for e in sorted(row.evidence, key=lambda e: e.position)),
         created_at=_aware(row.created_at),
+        org=row.org,
+        tlp=row.tlp,
     )
 
 

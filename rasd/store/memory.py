@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import copy
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from rasd.records import Actor, Document, Event, Mention
+from rasd.records import Actor, Document, Event, Mention, Viewer
 from rasd.store import query as q
+from rasd.store import visibility
+from rasd.store.amemory import AccessMemory
+from rasd.store.auditing import ReadAudit
 from rasd.store.base import (
     ActorCount,
     AddResult,
@@ -20,6 +24,7 @@ from rasd.store.base import (
 )
 from rasd.store.common import (
     check_events,
+    foreign_document,
     foreign_event,
     missing_document,
     missing_event,
@@ -27,10 +32,12 @@ from rasd.store.common import (
     to_utc,
 )
 from rasd.store.kmemory import KnowledgeMemory
+from rasd.store.kscope import ScopedKnowledge
 
 
-class MemoryStore(KnowledgeMemory):
-    """Keeps records in dicts. Reads go through :mod:`rasd.store.query` like SqlStore's."""
+class MemoryStore(ScopedKnowledge, KnowledgeMemory, ReadAudit, AccessMemory):
+    """Keeps records in dicts. Reads go through :mod:`rasd.store.query` like SqlStore's,
+    and the visibility rule of :mod:`rasd.store.visibility` like SqlStore's."""
 
     def __init__(self) -> None:
         self._documents: dict[str, Document] = {}
@@ -38,7 +45,37 @@ class MemoryStore(KnowledgeMemory):
         self._by_document: dict[str, list[str]] = {}
         self._mentions: dict[str, tuple[Mention, ...]] = {}
         self._actors: dict[str, Actor] = {}  # latest view of each actor, as SQL's actors table
+        self._viewer: Viewer | None = None
         self._init_knowledge()
+        self._init_access()
+
+    @property
+    def viewer(self) -> Viewer | None:
+        return self._viewer
+
+    def scoped(self, viewer: Viewer) -> Self:
+        """This store as ``viewer`` sees it (the same data; see SqlStore.scoped)."""
+        view = copy.copy(self)
+        view._viewer = viewer
+        return view
+
+    def _shared(self) -> set[tuple[str, str]]:
+        if self._viewer is None:
+            return set()
+        return {(s.org, s.target) for s in self.shares_for(self._viewer.org) if s.target}
+
+    def _sees(self, event: Event, shared: set[tuple[str, str]] | None = None) -> bool:
+        if self._viewer is None:
+            return True
+        shared = self._shared() if shared is None else shared
+        return visibility.sees_event(self._viewer, event, shared, self._feed_match)
+
+    def _feed_match(self, event: Event, query: EventQuery) -> bool:
+        return q.matches(event, query, self._actors)
+
+    def _visible_ids(self, event_ids: Iterable[str]) -> set[str]:
+        shared = self._shared()
+        return {i for i in event_ids if i in self._events and self._sees(self._events[i], shared)}
 
     def migrate(self) -> None:
         """Nothing to migrate."""
@@ -51,6 +88,9 @@ class MemoryStore(KnowledgeMemory):
     ) -> AddResult:
         """Compute the new state first, then swap it in: a failure changes nothing."""
         checked = check_events(document, events)
+        previous = self._documents.get(document.id)
+        if previous is not None and previous.org != document.org:
+            raise foreign_document(document.id, previous.org, document.org)
         old = {i: self._events[i] for i in self._by_document.get(document.id, [])}
         for event in checked:
             other = self._events.get(event.id)
@@ -85,22 +125,49 @@ class MemoryStore(KnowledgeMemory):
                 stored.append(event.model_copy(update={"created_at": stamp}))
         return stored, unchanged
 
-    def _matches(self, event: Event, query: EventQuery) -> bool:
-        """The shared filters, and ``distinct`` from this store's clusters."""
-        if query.distinct and self._clusters.get(event.id, event.id) != event.id:
+    def _matches(self, event: Event, query: EventQuery, shared: set[tuple[str, str]]) -> bool:
+        """Visible, the shared filters, and ``distinct`` from this store's clusters."""
+        if not self._sees(event, shared):
+            return False
+        if query.distinct and self._represented(event, shared):
             return False
         return q.matches(event, query, self._actors)
 
+    def _represented(self, event: Event, shared: set[tuple[str, str]]) -> bool:
+        """Does another (visible) event stand for this one's incident? (see query.py)"""
+        cluster = self._clusters.get(event.id, event.id)
+        if self._viewer is None:
+            return cluster != event.id
+        for other_id, other_cluster in self._clusters.items():
+            other = self._events.get(other_id)
+            if other_cluster != cluster or other is None or other_id == event.id:
+                continue
+            first = other_id == cluster or (cluster != event.id and other_id < event.id)
+            if first and self._sees_simply(other, shared):
+                return True
+        return False
+
+    def _sees_simply(self, event: Event, shared: set[tuple[str, str]]) -> bool:
+        """Visibility without feeds, as SQL's ``distinct`` check (visibility.simple_event_rule)."""
+        return visibility.sees_event(
+            self._viewer and self._viewer.model_copy(update={"feeds": ()}),
+            event,
+            shared,
+            self._feed_match,
+        )
+
     def get_document(self, document_id: str) -> Document:
-        try:
-            return self._documents[document_id]
-        except KeyError:
-            raise missing_document(document_id) from None
+        document = self._documents.get(document_id)
+        if document is None or not visibility.sees_document(self._viewer, document, self._shared()):
+            raise missing_document(document_id)
+        self._audit_read("documents", [(document.id, document.tlp)])
+        return document
 
     def get_event(self, event_id: str) -> Event:
         event = self._events.get(event_id)
-        if event is None or not q.visible(event):
+        if event is None or not self._sees(event):
             raise missing_event(event_id)
+        self._audit_read("events", [(event.id, event.tlp)])
         return event
 
     def get_mentions(self, document_id: str) -> list[Mention]:
@@ -109,23 +176,31 @@ class MemoryStore(KnowledgeMemory):
 
     def events(self, query: EventQuery | None = None) -> Iterator[Event]:
         query = query or EventQuery()
-        found = [e for e in self._events.values() if self._matches(e, query)]
+        found = list(self._matching(query))
         found.sort(key=q.sort_key(query.order))
-        return q.page(found, query)
+        paged = list(q.page(found, query))
+        self._audit_read("events", [(e.id, e.tlp) for e in paged])
+        return iter(paged)
 
     def count_events(self, query: EventQuery | None = None) -> int:
-        query = query or EventQuery()
-        query = q.unpaged(query)
-        return sum(1 for e in self._events.values() if self._matches(e, query))
+        return sum(1 for _ in self._matching(q.unpaged(query or EventQuery())))
 
     def page(self, query: EventQuery) -> EventPage:
         return EventPage(list(self.events(query)), self.count_events(query))
 
     def documents(self) -> Iterator[Document]:
-        return iter([self._documents[i] for i in sorted(self._documents)])
+        shared = self._shared()
+        found = [
+            d
+            for i, d in sorted(self._documents.items())
+            if visibility.sees_document(self._viewer, d, shared)
+        ]
+        self._audit_read("documents", [(d.id, d.tlp) for d in found])
+        return iter(found)
 
     def delete_document(self, document_id: str) -> None:
-        if document_id not in self._documents:
+        document = self._documents.get(document_id)
+        if document is None or not visibility.sees_document(self._viewer, document, self._shared()):
             raise missing_document(document_id)
         for event_id in self._by_document.pop(document_id, []):
             del self._events[event_id]
@@ -135,9 +210,14 @@ class MemoryStore(KnowledgeMemory):
 
     def stats(self) -> StoreStats:
         by_type: dict[str, int] = {}
-        for event in self._events.values():
+        events = list(self._matching(EventQuery()))
+        for event in events:
             by_type[event.event_type] = by_type.get(event.event_type, 0) + 1
-        return StoreStats(len(self._documents), len(self._events), dict(sorted(by_type.items())))
+        shared = self._shared()
+        documents = sum(
+            1 for d in self._documents.values() if visibility.sees_document(self._viewer, d, shared)
+        )
+        return StoreStats(documents, len(events), dict(sorted(by_type.items())))
 
     def event_counts(
         self, query: EventQuery | None = None, interval: str = "day", by: str = "event_type"
@@ -152,7 +232,8 @@ class MemoryStore(KnowledgeMemory):
         return q.count_actors(self._matching(EventQuery()), self._actors, text, limit)
 
     def _matching(self, query: EventQuery) -> Iterator[Event]:
-        return (e for e in self._events.values() if self._matches(e, query))
+        shared = self._shared()
+        return (e for e in self._events.values() if self._matches(e, query, shared))
 
     def close(self) -> None:
         """Nothing to close; the data stays until the object goes away."""

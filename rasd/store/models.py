@@ -10,9 +10,11 @@ Actors are coded twice on purpose: ``actors`` holds the latest knowledge-base
 view of each actor, while ``event_actors`` keeps a snapshot of the name, type and
 country an event was coded with, so an event always reads back as it was stored.
 
-Extension point: an owning organisation and a TLP marking can later be added as
-nullable columns on ``documents``/``events`` by a migration; every read goes
-through :mod:`rasd.store.query`, where the visibility filter then goes.
+Every document, event and correction has an owning organisation (``org``) and
+documents and events a TLP 2.0 marking (``tlp``); an event always carries its
+document's. Every read goes through :mod:`rasd.store.query`, where the visibility
+filter is. Organisations, users, tokens, shares and the audit log are in
+:mod:`rasd.store.amodels`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from rasd.taxonomy import DEFAULT_TLP, LOCAL_ORG
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -45,6 +49,7 @@ ID = 128  # content hashes and event ids are 24-64 characters
 ACTOR_ID = 255
 NAME = 255
 CODE = 16
+ORG = 64
 
 
 class Base(DeclarativeBase):
@@ -62,6 +67,8 @@ class DocumentRow(Base):
     published_at: Mapped[date | None] = mapped_column(Date)
     language: Mapped[str] = mapped_column(String(35), default="en")
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    org: Mapped[str] = mapped_column(String(ORG), server_default=LOCAL_ORG, index=True)
+    tlp: Mapped[str] = mapped_column(String(CODE), server_default=DEFAULT_TLP)
 
     events: Mapped[list[EventRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
@@ -116,6 +123,8 @@ class EventRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     confidence: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    org: Mapped[str] = mapped_column(String(ORG), server_default=LOCAL_ORG, index=True)
+    tlp: Mapped[str] = mapped_column(String(CODE), server_default=DEFAULT_TLP, index=True)
 
     document: Mapped[DocumentRow] = relationship(back_populates="events")
     actors: Mapped[list[EventActorRow]] = relationship(
@@ -233,6 +242,7 @@ class CorrectionRow(Base):
     analyst: Mapped[str] = mapped_column(String(NAME))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    org: Mapped[str] = mapped_column(String(ORG), server_default=LOCAL_ORG, index=True)
 
 
 class EventLinkRow(Base):
@@ -281,3 +291,7 @@ class PersonRefRow(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[str] = mapped_column(String(ID), index=True)
     name: Mapped[str] = mapped_column(Text)
+
+
+# The access tables share this metadata (one schema for Alembic); imported last on purpose.
+from rasd.store import amodels as _amodels  # noqa: E402, F401

@@ -1,9 +1,10 @@
 """Every read of the store is built here, for SQL and for the in-memory fake alike.
 
-``SqlStore`` and ``MemoryStore`` read only through these functions, so a
-visibility rule (an owning organisation, a TLP marking) can later be added in
-one place: :func:`visible_events` / :func:`visible_documents` for SQL and
-:func:`visible` for records.
+``SqlStore`` and ``MemoryStore`` read only through these functions. Every SELECT
+starts from :func:`visible_events` or :func:`visible_documents`, which apply the
+visibility rule of :mod:`rasd.store.visibility` for the ``viewer`` (an organisation;
+``None`` is the local system, which sees everything). The parameter has no default
+on purpose: no read can forget it.
 
 ``near`` is evaluated in two steps in SQL: a conservative bounding-box prefilter
 on the indexed latitude/longitude, then the exact haversine distance in Python
@@ -38,8 +39,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
-from rasd.records import Actor, Event
-from rasd.store import textindex
+from rasd.records import Actor, Event, Viewer
+from rasd.store import textindex, visibility
 from rasd.store.base import (
     COUNT_KEYS,
     INTERVALS,
@@ -48,6 +49,7 @@ from rasd.store.base import (
     PeriodCount,
     PlaceCount,
 )
+from rasd.store.folding import ascii_lower
 from rasd.store.models import (
     ActorRow,
     DocumentRow,
@@ -114,22 +116,13 @@ def page(items: Iterable[Event], query: EventQuery) -> Iterator[Event]:
 # -- records (the in-memory fake, and the exact near check for SQL) ----------------------
 
 
-def visible(event: Event) -> bool:
-    """Visibility rule for records; every event is visible until access control exists."""
-    return True
-
-
 def matches(event: Event, q: EventQuery, actors: Mapping[str, Actor] | None = None) -> bool:
-    """Does an event satisfy every filter of the query?
+    """Does an event satisfy every filter of the query (``distinct`` and visibility aside)?
 
     ``actors`` is the store's latest view of each actor (by id), whose names the
     ``actor`` filter matches, as SQL matches the ``actors`` table.
     """
-    return (
-        visible(event)
-        and _actor(event, q, actors or {})
-        and all(check(event, q) for check in _CHECKS)
-    )
+    return _actor(event, q, actors or {}) and all(check(event, q) for check in _CHECKS)
 
 
 def _dates(e: Event, q: EventQuery) -> bool:
@@ -235,14 +228,18 @@ def sort_key(order: str) -> Callable[[Event], Any]:
 # -- SQL ---------------------------------------------------------------------------------
 
 
-def visible_events() -> Select[EventRow]:
-    """The base SELECT of every event read. A visibility filter goes here."""
-    return select(EventRow)
+def visible_events(viewer: Viewer | None) -> Select[EventRow]:
+    """The base SELECT of every event read: what ``viewer`` may see."""
+    stmt = select(EventRow)
+    if viewer is None:
+        return stmt
+    return stmt.where(visibility.event_rule(viewer, lambda q: event_conditions(q, viewer=None)))
 
 
-def visible_documents() -> Select[DocumentRow]:
-    """The base SELECT of every document read. A visibility filter goes here."""
-    return select(DocumentRow)
+def visible_documents(viewer: Viewer | None) -> Select[DocumentRow]:
+    """The base SELECT of every document read: what ``viewer`` may see."""
+    stmt = select(DocumentRow)
+    return stmt if viewer is None else stmt.where(visibility.document_rule(viewer))
 
 
 def with_children(stmt: Select[EventRow]) -> Select[EventRow]:
@@ -254,16 +251,22 @@ def with_children(stmt: Select[EventRow]) -> Select[EventRow]:
     )
 
 
-def select_event(event_id: str) -> Select[EventRow]:
-    return with_children(visible_events().where(EventRow.id == event_id))
+def select_event(viewer: Viewer | None, event_id: str) -> Select[EventRow]:
+    return with_children(visible_events(viewer).where(EventRow.id == event_id))
 
 
-def select_document(document_id: str) -> Select[DocumentRow]:
-    return visible_documents().where(DocumentRow.id == document_id)
+def select_document(viewer: Viewer | None, document_id: str) -> Select[DocumentRow]:
+    return visible_documents(viewer).where(DocumentRow.id == document_id)
 
 
-def select_documents() -> Select[DocumentRow]:
-    return visible_documents().order_by(DocumentRow.id)
+def select_documents(viewer: Viewer | None) -> Select[DocumentRow]:
+    return visible_documents(viewer).order_by(DocumentRow.id)
+
+
+def select_visible_ids(viewer: Viewer, event_ids: Iterable[str]) -> Select[Any]:
+    """Which of these events ``viewer`` may see."""
+    stmt = visible_events(viewer).where(EventRow.id.in_(list(event_ids)))
+    return stmt.with_only_columns(EventRow.id)
 
 
 def select_mentions(document_id: str) -> Select[MentionRow]:
@@ -274,28 +277,31 @@ def select_mentions(document_id: str) -> Select[MentionRow]:
     )
 
 
-def select_events(q: EventQuery, in_order: bool = False) -> Select[EventRow]:
+def select_events(viewer: Viewer | None, q: EventQuery, in_order: bool = False) -> Select[EventRow]:
     """Matching events with their children, ordered. ``near`` is only prefiltered here.
 
     ``in_order``: read the list-order index and test each event, rather than find
     every match by another index and sort them: faster for one page when many
     events match (see :func:`worth_reading_in_order`).
     """
-    stmt = with_children(visible_events().where(*event_conditions(q, in_order)))
+    stmt = with_children(visible_events(viewer).where(*event_conditions(q, in_order, viewer)))
     stmt = stmt.order_by(*_order(q.order))
     if q.near is None:  # with near, the exact check (in Python) must run before paging
         stmt = stmt.offset(q.offset or None).limit(q.limit)
     return stmt
 
 
-def select_event_points(q: EventQuery) -> Select[str, float | None, float | None]:
+def select_event_points(
+    viewer: Viewer | None, q: EventQuery
+) -> Select[str, float | None, float | None]:
     """(id, latitude, longitude) of matching events, for counting with ``near``."""
-    stmt = visible_events().where(*event_conditions(unpaged(q)))
+    stmt = visible_events(viewer).where(*event_conditions(unpaged(q), viewer=viewer))
     return stmt.with_only_columns(EventRow.id, EventRow.latitude, EventRow.longitude)
 
 
-def count_events(q: EventQuery) -> Select[Any]:
-    inner = visible_events().where(*event_conditions(unpaged(q))).with_only_columns(EventRow.id)
+def count_events(viewer: Viewer | None, q: EventQuery) -> Select[Any]:
+    conditions = event_conditions(unpaged(q), viewer=viewer)
+    inner = visible_events(viewer).where(*conditions).with_only_columns(EventRow.id)
     return select(func.count()).select_from(inner.subquery())
 
 
@@ -307,11 +313,14 @@ def _order(order: str) -> list[ColumnElement[Any]]:
     return [nulls_last, direction, EventRow.id.asc()]
 
 
-def event_conditions(q: EventQuery, in_order: bool = False) -> list[ColumnElement[bool]]:
+def event_conditions(
+    q: EventQuery, in_order: bool = False, viewer: Viewer | None = None
+) -> list[ColumnElement[bool]]:
     """The WHERE terms of a query. Dates, admin1 and the keyset position are served by the
     list-order indexes (migration 0003); with ``in_order`` the other terms are marked
-    ``likely`` so that SQLite reads in list order instead of sorting all matches."""
-    others = _other_conditions(q)
+    ``likely`` so that SQLite reads in list order instead of sorting all matches.
+    ``viewer`` matters only to ``distinct`` (which event may stand for an incident)."""
+    others = _other_conditions(q, viewer)
     return _ordered_conditions(q) + ([likely(c) for c in others] if in_order else others)
 
 
@@ -326,13 +335,13 @@ def _ordered_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
     if q.until is not None:
         conds.append(EventRow.event_date <= q.until)
     if q.admin1 is not None:
-        conds.append(func.lower(EventRow.admin1) == func.lower(q.admin1))
+        conds.append(ascii_lower(EventRow.admin1) == fold(q.admin1))
     if q.after is not None:
         conds.append(_after_condition(q.order, *q.after))
     return conds
 
 
-def _other_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
+def _other_conditions(q: EventQuery, viewer: Viewer | None) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if q.event_types:
         conds.append(EventRow.event_type.in_(q.event_types))
@@ -353,12 +362,32 @@ def _other_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
         conds.append(EventRow.id.in_(persons))
     if q.text is not None:
         conds.append(_text_condition(q.text))
-    if q.distinct:  # drop events whose cluster is represented by another event
+    if q.distinct:
+        conds.append(_distinct_condition(viewer))
+    return conds
+
+
+def _distinct_condition(viewer: Viewer | None) -> ColumnElement[bool]:
+    """Drop events whose incident another event stands for: its cluster's representative,
+    or, when the viewer may not see that one, the visible member with the lowest id."""
+    if viewer is None:
         represented = select(EventClusterRow.event_id).where(
             EventClusterRow.event_id == EventRow.id, EventClusterRow.cluster_id != EventRow.id
         )
-        conds.append(~represented.exists())
-    return conds
+        return ~represented.exists()
+    mine, theirs, other = aliased(EventClusterRow), aliased(EventClusterRow), aliased(EventRow)
+    first = or_(
+        other.id == mine.cluster_id, and_(mine.cluster_id != EventRow.id, other.id < EventRow.id)
+    )
+    before = exists().where(
+        mine.event_id == EventRow.id,
+        theirs.cluster_id == mine.cluster_id,
+        other.id == theirs.event_id,
+        other.id != EventRow.id,
+        first,
+        visibility.simple_event_rule(viewer, other),
+    )
+    return ~before
 
 
 class likely(FunctionElement[bool]):  # noqa: N801 - an SQL function construct
@@ -426,9 +455,9 @@ def _place_conditions(q: EventQuery) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if q.country is not None:
         column = EventRow.country_code if _is_code(q.country) else EventRow.country
-        conds.append(func.lower(column) == func.lower(q.country))
+        conds.append(ascii_lower(column) == fold(q.country))
     if q.admin2 is not None:
-        conds.append(func.lower(EventRow.admin2) == func.lower(q.admin2))
+        conds.append(ascii_lower(EventRow.admin2) == fold(q.admin2))
     if q.near is not None:
         s, n, w, e = near_box(q.near)
         conds.append(_box(s, w, n, e))
@@ -447,18 +476,18 @@ def _box(s: float, w: float | None, n: float, e: float | None) -> ColumnElement[
 
 
 def _icontains(column: Any, needle: str) -> ColumnElement[bool]:
-    """Case-insensitive substring (the database folds both sides); LIKE wildcards escaped."""
-    return column.icontains(needle, autoescape=True)
+    """Case-insensitive substring (ASCII folding on every database); LIKE wildcards escaped."""
+    return ascii_lower(column).contains(fold(needle), autoescape=True)
 
 
-def count_documents() -> Select[Any]:
-    inner = visible_documents().with_only_columns(DocumentRow.id)
+def count_documents(viewer: Viewer | None) -> Select[Any]:
+    inner = visible_documents(viewer).with_only_columns(DocumentRow.id)
     return select(func.count()).select_from(inner.subquery())
 
 
-def count_by_event_type() -> Select[str, int]:
+def count_by_event_type(viewer: Viewer | None) -> Select[str, int]:
     return (
-        visible_events()
+        visible_events(viewer)
         .with_only_columns(EventRow.event_type, func.count())
         .group_by(EventRow.event_type)
         .order_by(EventRow.event_type)
@@ -524,7 +553,9 @@ def _period_column(interval: str) -> Any:
     return EventRow.event_date
 
 
-def select_period_counts(q: EventQuery, interval: str, by: str) -> Select[*tuple[Any, ...]]:
+def select_period_counts(
+    viewer: Viewer | None, q: EventQuery, interval: str, by: str
+) -> Select[*tuple[Any, ...]]:
     """(period, key, count[, latitude, longitude]) of matching dated events.
 
     With ``near`` the rows are also grouped by coordinates, so the caller can apply
@@ -535,7 +566,8 @@ def select_period_counts(q: EventQuery, interval: str, by: str) -> Select[*tuple
         "admin1": func.coalesce(EventRow.admin1, ""),
         "actor": EventActorRow.name,
     }
-    stmt = visible_events().where(*event_conditions(q), EventRow.event_date.is_not(None))
+    conditions = event_conditions(q, viewer=viewer)
+    stmt = visible_events(viewer).where(*conditions, EventRow.event_date.is_not(None))
     counted = func.count()
     if by == "actor":
         stmt = stmt.join(EventActorRow, EventActorRow.event_id == EventRow.id)
@@ -583,10 +615,13 @@ _PLACE_COLUMNS = (
 )
 
 
-def select_place_counts(q: EventQuery, limit: int) -> Select[*tuple[Any, ...]]:
+def select_place_counts(
+    viewer: Viewer | None, q: EventQuery, limit: int
+) -> Select[*tuple[Any, ...]]:
     """(name, admin1, country, latitude, longitude, count), most events first."""
     n = func.count().label("n")
-    base = visible_events().where(*event_conditions(q), EventRow.place_name.is_not(None))
+    conditions = event_conditions(q, viewer=viewer)
+    base = visible_events(viewer).where(*conditions, EventRow.place_name.is_not(None))
     stmt = base.with_only_columns(*_PLACE_COLUMNS, n).group_by(*_PLACE_COLUMNS)
     lat, lon = EventRow.latitude, EventRow.longitude
     stmt = stmt.order_by(n.desc(), *_PLACE_COLUMNS[:3], lat.is_(None), lat, lon.is_(None), lon)
@@ -614,12 +649,14 @@ def count_places(events: Iterable[Event], limit: int) -> list[PlaceCount]:
     return place_counts(((*key, n) for key, n in counts.items()), limit)
 
 
-def select_actor_counts(text: str | None, limit: int) -> Select[*tuple[Any, ...]]:
+def select_actor_counts(
+    viewer: Viewer | None, text: str | None, limit: int
+) -> Select[*tuple[Any, ...]]:
     """Actors (latest known name) by the number of visible events they take part in."""
     n = func.count(distinct(EventRow.id)).label("n")
     columns = (ActorRow.id, ActorRow.name, ActorRow.actor_type, ActorRow.country)
     base = (
-        visible_events()
+        visible_events(viewer)
         .join(EventActorRow, EventActorRow.event_id == EventRow.id)
         .join(ActorRow, ActorRow.id == EventActorRow.actor_id)
     )

@@ -13,8 +13,9 @@ revision shipped with this package and says how to migrate if it is not.
 
 from __future__ import annotations
 
+import copy
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from types import TracebackType
@@ -27,9 +28,11 @@ from sqlalchemy.orm import Session
 
 from rasd.config import Settings
 from rasd.exceptions import StoreError
-from rasd.records import Document, Event, Mention
+from rasd.records import Document, Event, Mention, Viewer
 from rasd.store import mapping, schema, write
 from rasd.store import query as q
+from rasd.store.asql import AccessSql
+from rasd.store.auditing import ReadAudit
 from rasd.store.base import (
     ActorCount,
     AddResult,
@@ -41,6 +44,7 @@ from rasd.store.base import (
 )
 from rasd.store.common import check_events, missing_document, missing_event
 from rasd.store.connect import WRITE, build_engine, parse_url, shown
+from rasd.store.kscope import ScopedKnowledge
 from rasd.store.ksql import KnowledgeSql
 
 BATCH = 500  # rows per round trip when streaming
@@ -51,7 +55,7 @@ def _head() -> str:
     return schema.head_revision()
 
 
-class SqlStore(KnowledgeSql):
+class SqlStore(ScopedKnowledge, KnowledgeSql, ReadAudit, AccessSql):
     """The Store protocol over a SQLAlchemy URL. Thread-safe; one engine per store."""
 
     def __init__(self, url: str, *, auto_migrate: bool = False) -> None:
@@ -62,6 +66,21 @@ class SqlStore(KnowledgeSql):
         self._checked = False
         self._lock = threading.Lock()  # guards the engine
         self._schema_lock = threading.RLock()  # one schema check/migration at a time
+        self._viewer: Viewer | None = None  # None: the local system, which sees everything
+        self._owns_engine = True
+
+    @property
+    def viewer(self) -> Viewer | None:
+        return self._viewer
+
+    def scoped(self, viewer: Viewer) -> Self:
+        """This store as ``viewer`` sees it: every read shows only what their organisation
+        may see (:mod:`rasd.store.visibility`), and reads of AMBER or RED items are written
+        to the audit log. Shares the engine; closing the view leaves the store open."""
+        self._ready()
+        view = copy.copy(self)
+        view._viewer, view._owns_engine = viewer, False
+        return view
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **kwargs: bool) -> SqlStore:
@@ -76,6 +95,8 @@ class SqlStore(KnowledgeSql):
         return self
 
     def close(self) -> None:
+        if not self._owns_engine:
+            return
         with self._lock:
             if self._engine is not None:
                 self._engine.dispose()
@@ -178,7 +199,7 @@ class SqlStore(KnowledgeSql):
 
     def delete_document(self, document_id: str) -> None:
         with self._errors(f"deleting document {document_id}"), self._session(writing=True) as s:
-            if s.scalars(q.select_document(document_id)).first() is None:
+            if s.scalars(q.select_document(self._viewer, document_id)).first() is None:
                 raise missing_document(document_id)
             write.delete_document(s, document_id)
             s.commit()
@@ -187,21 +208,25 @@ class SqlStore(KnowledgeSql):
 
     def get_document(self, document_id: str) -> Document:
         with self._errors(f"reading document {document_id}"), self._session() as s:
-            row = s.scalars(q.select_document(document_id)).first()
+            row = s.scalars(q.select_document(self._viewer, document_id)).first()
             if row is None:
                 raise missing_document(document_id)
-            return mapping.row_to_document(row)
+            document = mapping.row_to_document(row)
+        self._audit_read("documents", [(document.id, document.tlp)])
+        return document
 
     def get_event(self, event_id: str) -> Event:
         with self._errors(f"reading event {event_id}"), self._session() as s:
-            row = s.scalars(q.select_event(event_id)).first()
+            row = s.scalars(q.select_event(self._viewer, event_id)).first()
             if row is None:
                 raise missing_event(event_id)
-            return mapping.row_to_event(row)
+            event = mapping.row_to_event(row)
+        self._audit_read("events", [(event.id, event.tlp)])
+        return event
 
     def get_mentions(self, document_id: str) -> list[Mention]:
         with self._errors(f"reading mentions of {document_id}"), self._session() as s:
-            if s.scalars(q.select_document(document_id)).first() is None:
+            if s.scalars(q.select_document(self._viewer, document_id)).first() is None:
                 raise missing_document(document_id)
             return [mapping.row_to_mention(r) for r in s.scalars(q.select_mentions(document_id))]
 
@@ -212,20 +237,29 @@ class SqlStore(KnowledgeSql):
         return self._stream_events(query)
 
     def _stream_events(self, query: EventQuery, in_order: bool = False) -> Iterator[Event]:
-        with self._errors("reading events"), self._session() as s:
-            stmt = q.select_events(query, in_order).execution_options(yield_per=BATCH)
-            found: Iterator[Event] = (mapping.row_to_event(row) for row in s.scalars(stmt))
-            if query.near is not None:
-                near = query.near
-                found = q.page((e for e in found if _near(e, near)), query)
-            yield from found
+        read: list[tuple[str, str]] = []
+        try:
+            with self._errors("reading events"), self._session() as s:
+                stmt = q.select_events(self._viewer, query, in_order)
+                stmt = stmt.execution_options(yield_per=BATCH)
+                found: Iterator[Event] = (mapping.row_to_event(row) for row in s.scalars(stmt))
+                if query.near is not None:
+                    near = query.near
+                    found = q.page((e for e in found if _near(e, near)), query)
+                for event in found:
+                    read.append((event.id, event.tlp))
+                    yield event
+        finally:  # also when the reader stops early: what was read is logged
+            self._audit_read("events", read)
 
     def count_events(self, query: EventQuery | None = None) -> int:
         query = query or EventQuery()
         with self._errors("counting events"), self._session() as s:
             if query.near is None:
-                return int(s.scalar(q.count_events(query)) or 0)
-            stmt = q.select_event_points(query).execution_options(yield_per=BATCH * 10)
+                return int(s.scalar(q.count_events(self._viewer, query)) or 0)
+            stmt = q.select_event_points(self._viewer, query).execution_options(
+                yield_per=BATCH * 10
+            )
             return sum(1 for _id, lat, lon in s.execute(stmt) if q.within(query.near, lat, lon))
 
     def page(self, query: EventQuery) -> EventPage:
@@ -236,7 +270,8 @@ class SqlStore(KnowledgeSql):
 
     def _all_events(self) -> int:
         with self._errors("counting events"), self._session() as s:
-            return int(s.scalar(q.count_events(EventQuery())) or 0)
+            # Every stored event, visible or not: only a cost estimate, never shown.
+            return int(s.scalar(q.count_events(None, EventQuery())) or 0)
 
     def documents(self) -> Iterator[Document]:
         self._ready()
@@ -244,14 +279,31 @@ class SqlStore(KnowledgeSql):
 
     def _stream_documents(self) -> Iterator[Document]:
         with self._errors("reading documents"), self._session() as s:
-            stmt = q.select_documents().execution_options(yield_per=BATCH)
-            for row in s.scalars(stmt):
-                yield mapping.row_to_document(row)
+            stmt = q.select_documents(self._viewer).execution_options(yield_per=BATCH)
+            read: list[tuple[str, str]] = []
+            try:
+                for row in s.scalars(stmt):
+                    document = mapping.row_to_document(row)
+                    read.append((document.id, document.tlp))
+                    yield document
+            finally:
+                self._audit_read("documents", read)
+
+    def _visible_ids(self, event_ids: Iterable[str]) -> set[str]:
+        ids = sorted(set(event_ids))
+        if self._viewer is None or not ids:
+            return set(ids)
+        with self._errors("checking what the viewer may see"), self._session() as s:
+            return {
+                found
+                for chunk in write.chunks(ids)
+                for found in s.scalars(q.select_visible_ids(self._viewer, chunk))
+            }
 
     def stats(self) -> StoreStats:
         with self._errors("counting"), self._session() as s:
-            documents = int(s.scalar(q.count_documents()) or 0)
-            by_type = {str(t): int(n) for t, n in s.execute(q.count_by_event_type())}
+            documents = int(s.scalar(q.count_documents(self._viewer)) or 0)
+            by_type = {str(t): int(n) for t, n in s.execute(q.count_by_event_type(self._viewer))}
         return StoreStats(documents, sum(by_type.values()), by_type)
 
     # -- aggregates (see Store) -----------------------------------------------------------
@@ -262,7 +314,7 @@ class SqlStore(KnowledgeSql):
         query = q.for_counting(query, interval, by)
         near = query.near
         with self._errors("counting events by period"), self._session() as s:
-            rows = s.execute(q.select_period_counts(query, interval, by)).all()
+            rows = s.execute(q.select_period_counts(self._viewer, query, interval, by)).all()
         if near is not None:
             rows = [r for r in rows if q.within(near, r[3], r[4])]
         return q.period_counts((r[0], r[1], int(r[2])) for r in rows)
@@ -271,14 +323,14 @@ class SqlStore(KnowledgeSql):
         query = q.for_counting(query)
         near = query.near
         with self._errors("counting events by place"), self._session() as s:
-            rows = s.execute(q.select_place_counts(query, limit)).all()
+            rows = s.execute(q.select_place_counts(self._viewer, query, limit)).all()
         if near is not None:
             rows = [r for r in rows if q.within(near, r[3], r[4])]
         return q.place_counts(rows, limit)
 
     def actor_counts(self, text: str | None = None, limit: int = 50) -> list[ActorCount]:
         with self._errors("counting events by actor"), self._session() as s:
-            rows = s.execute(q.select_actor_counts(text, limit)).all()
+            rows = s.execute(q.select_actor_counts(self._viewer, text, limit)).all()
         return [ActorCount(r[0], r[1], int(r[2]), r[3], int(r[4])) for r in rows]
 
 

@@ -1,4 +1,4 @@
-"""A substring index for the ``q`` (``EventQuery.text``) filter, on SQLite.
+"""A substring index for the ``q`` (``EventQuery.text``) filter, on SQLite and PostgreSQL.
 
 ``q`` matches text in an event's notes, location, actor names or evidence
 sentences. Without an index that is a scan of every event and evidence row
@@ -7,11 +7,16 @@ FTS5 table with the trigram tokenizer, one row per event holding those texts;
 its ``LIKE '%...%'`` uses the index. It serves as a *prefilter*: the exact
 condition of :mod:`rasd.store.query` still decides, so results are identical to
 the unindexed query (and to MemoryStore). Its folding is at least as broad as
-SQLite's ASCII ``LIKE``, so it never drops a true match. Other dialects get no
-prefilter (PostgreSQL would use ``pg_trgm``).
+SQLite's ASCII ``LIKE``, so it never drops a true match.
 
-The write side (:func:`index_events`, :func:`unindex_events`) keeps it in step
-with ``events`` inside the same transaction.
+On PostgreSQL, migration 0004 instead adds ``pg_trgm`` GIN indexes on the folded
+texts themselves (:data:`PG_INDEXES`, on ``ascii_lower(column)``); the prefilter
+there is the union of the events whose notes or location, actor names or evidence
+sentences contain the needle, each part read through its index. PostgreSQL keeps
+those indexes up to date itself. Other dialects get no prefilter.
+
+The write side (:func:`index_events`, :func:`unindex_events`) keeps the SQLite
+table in step with ``events`` inside the same transaction.
 """
 
 from __future__ import annotations
@@ -26,9 +31,17 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType
 
 from rasd.records import Event
+from rasd.store.folding import pg_fold_sql
 
 TABLE = "event_text"
 SEPARATOR = "\n\u241e\n"  # between fields, so no match can span two of them
+#: PostgreSQL's trigram indexes (migration 0004): name -> (table, id column, text column).
+PG_INDEXES = {
+    "ix_events_notes_trgm": ("events", "id", "notes"),
+    "ix_events_location_trgm": ("events", "id", "location"),
+    "ix_event_actors_name_trgm": ("event_actors", "event_id", "name"),
+    "ix_evidence_sentence_trgm": ("evidence", "event_id", "sentence"),
+}
 
 
 def body(event: Event) -> str:
@@ -64,7 +77,7 @@ def unindex_events(session: Session, event_ids: Sequence[str]) -> None:
 
 class text_candidates(FunctionElement[bool]):  # noqa: N801 - an SQL construct
     """``text_candidates(column, needle)``: ``column IN (ids of events whose indexed text
-    contains needle)`` on SQLite; always true elsewhere."""
+    contains needle)`` on SQLite and PostgreSQL; always true elsewhere."""
 
     # Not Boolean: SQLite would render a Boolean expression as ``(...) = 1``, which keeps
     # the planner from using the IN list to look rows up.
@@ -83,6 +96,22 @@ def _candidates_sqlite(element: text_candidates, compiler: Any, **kw: Any) -> st
     column, needle = list(element.clauses)
     col, pattern = compiler.process(column, **kw), compiler.process(needle, **kw)
     return f"{col} IN (SELECT event_id FROM {TABLE} WHERE body LIKE '%' || {pattern} || '%')"
+
+
+@compiles(text_candidates, "postgresql")
+def _candidates_postgresql(element: text_candidates, compiler: Any, **kw: Any) -> str:
+    column, needle = list(element.clauses)
+    col, pattern = compiler.process(column, **kw), compiler.process(needle, **kw)
+    like = compiler.post_process_text("LIKE '%' || ") + pg_fold_sql(pattern)
+    like += compiler.post_process_text(" || '%'")
+    by_table: dict[tuple[str, str], list[str]] = {}
+    for table, key, text_column in PG_INDEXES.values():
+        by_table.setdefault((table, key), []).append(f"{pg_fold_sql(text_column)} {like}")
+    parts = [
+        f"SELECT {key} FROM {table} WHERE {' OR '.join(tests)}"
+        for (table, key), tests in by_table.items()
+    ]
+    return f"{col} IN ({' UNION '.join(parts)})"
 
 
 def usable(needle: str) -> bool:

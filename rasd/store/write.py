@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from rasd.records import Document, Event, Mention
 from rasd.store import mapping, textindex
 from rasd.store.base import AddResult
-from rasd.store.common import foreign_event, same_event
+from rasd.store.common import foreign_document, foreign_event, same_event
 from rasd.store.models import (
     ActorRow,
     DocumentRow,
@@ -48,6 +48,8 @@ def add_document(
     is_new = row is None
     if row is None:
         session.add(mapping.document_to_row(document, now))
+    elif row.org != document.org:
+        raise foreign_document(document.id, row.org, document.org)
     else:
         mapping.update_document_row(row, document)
     session.flush()

@@ -15,13 +15,19 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from rasd.access import auth
+from rasd.api.aschemas import Tlp
+from rasd.api.audit import record_write
 from rasd.api.deps import (
+    AccessDep,
     KnowledgeDep,
     KStoreDep,
     PipelineConfigDep,
     PipelineLoader,
     PipelineLoaderDep,
+    PrincipalDep,
     StoreDep,
+    SystemStoreDep,
 )
 from rasd.api.errors import invalid, problem
 from rasd.api.kview import detail_out
@@ -66,11 +72,17 @@ _REQUEST_BODY: dict[str, Any] = {
 )
 async def post_document(
     request: Request,
+    principal: PrincipalDep,
+    access: AccessDep,
     store: KStoreDep,
+    system: SystemStoreDep,
     knowledge: KnowledgeDep,
     config: PipelineConfigDep,
     load_pipeline: PipelineLoaderDep,
     dry_run: Annotated[bool, Query(description="true: extract only, save nothing")] = False,
+    tlp: Annotated[
+        Tlp | None, Query(description="marking; default: your organisation's default_tlp")
+    ] = None,
 ) -> ExtractionOut:
     """Extract the events of one report and (unless ``dry_run``) store them.
 
@@ -80,14 +92,24 @@ async def post_document(
     date (``published_at`` or a first line ``date YYYY-MM-DD``) the request is
     refused with 422, unless the pipeline config says ``missing_publication_date
     = "today"``. The first POST loads the language model (a few seconds).
+    Needs the analyst role; the report belongs to your organisation.
     """
+    auth.require(principal.user, "analyst")
+    org = access.get_org(principal.user.org)
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         document = await _from_form(request, config)
     else:
         document = await _from_json(request, config)
     _require_date(document, config)
-    return await run_in_threadpool(_extract, store, knowledge, load_pipeline, document, dry_run)
+    document = document.owned_by(org.id, tlp or org.default_tlp)
+    out = await run_in_threadpool(
+        _extract, (store, system), knowledge, load_pipeline, document, dry_run
+    )
+    if not dry_run:
+        items = [document.id, *(e.id for e in out.events)]
+        record_write(access, principal, "documents", items, f"marked {document.tlp}")
+    return out
 
 
 @router.get("/documents/{document_id}", response_model=DocumentText)
@@ -218,21 +240,23 @@ def _require_date(document: Document, config: PipelineConfig) -> None:
 
 
 def _extract(
-    store: KStore,
+    stores: tuple[KStore, KStore],
     knowledge: Knowledge,
     load_pipeline: PipelineLoader,
     document: Document,
     dry_run: bool,
 ) -> ExtractionOut:
     """Run the pipeline; unless ``dry_run``, save through the one write path (corrections
-    in force applied, events linked to other reports, persons resolved)."""
+    in force applied, events linked to other reports, persons resolved). ``stores``: the
+    user's view (to show the result) and the system store (to link across organisations)."""
     from rasd.engine import process
 
+    store, system = stores
     doc = process(load_pipeline(), document)
     if dry_run:
         details = [event_detail(e, doc.document) for e in doc.events]
     else:
-        saved = save_extraction(store, doc.document, doc.events, (), knowledge).events
+        saved = save_extraction(system, doc.document, doc.events, (), knowledge).events
         details = [detail_out(store, store.get_event(e.id)) for e in saved]
     return ExtractionOut(
         document=document_out(doc.document),

@@ -21,6 +21,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "acled-csv": ("text/csv; charset=utf-8", "csv"),
     "geojson": ("application/geo+json", "geojson"),
     "jsonl": ("application/x-ndjson", "jsonl"),
+    "stix": ("application/stix+json;version=2.1", "stix.json"),
 }
 
 
@@ -32,12 +33,20 @@ FORMATS: dict[str, tuple[str, str]] = {
 def export_events(
     store: StoreDep,
     filters: Annotated[EventQuery, Depends(event_filters)],
-    fmt: Annotated[Literal["acled-csv", "geojson", "jsonl"], Path(description="the file format")],
+    fmt: Annotated[
+        Literal["acled-csv", "geojson", "jsonl", "stix"], Path(description="the file format")
+    ],
 ) -> StreamingResponse:
     """Download the matching events, oldest first, as ``rasd export`` writes them: ACLED
-    CSV, GeoJSON (events without coordinates left out) or JSON Lines. Streamed: memory
-    stays flat however many events match."""
-    write = writer_for(fmt)
+    CSV, GeoJSON (events without coordinates left out), JSON Lines or a STIX 2.1 bundle
+    (events as sightings in their documents' reports). Streamed: memory stays flat
+    however many events match (STIX keeps the ids of each report's objects)."""
+    if fmt == "stix":
+        from rasd.exchange import stix_writer  # stix2 loads only when asked for
+
+        write = stix_writer(store.get_document)
+    else:
+        write = writer_for(fmt)
     media_type, ext = FORMATS[fmt]
     events = store.events(replace(filters, order="event_date"))  # fails here, before the 200
 

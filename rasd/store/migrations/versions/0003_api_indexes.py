@@ -11,6 +11,9 @@ instead of sorting every matching event, and find an admin1 without a scan.
 They are expression-based, so they live here and not in rasd.store.models
 (Alembic's autogenerate comparison skips expression-based indexes). The
 (actor_id, event_id) index of event_actors is a plain one, declared in the model too.
+On PostgreSQL, whose ``lower()`` folds non-ASCII letters too, rasd compares
+``lower(admin1 COLLATE "C")`` instead (:mod:`rasd.store.folding`), so the
+admin1 index is on that expression there.
 """
 
 from __future__ import annotations
@@ -31,13 +34,23 @@ INDEXES: dict[str, list[str | sa.TextClause]] = {
     "ix_events_list_order_desc": [UNDATED_LAST, sa.text("event_date DESC"), "id"],
     "ix_events_admin1_list_order": [sa.text("lower(admin1)"), UNDATED_LAST, "event_date", "id"],
 }
+#: rasd.store.folding.ascii_lower(admin1) on PostgreSQL (frozen here, as migrations are).
+PG_ADMIN1 = sa.text('lower(admin1 COLLATE "C")')
 #: The actor filter's covering index: an actor's event ids without reading the rows.
 ACTOR_EVENTS = "ix_event_actors_actor_id_event_id"
 
 
+def columns(name: str) -> list[str | sa.TextClause]:
+    """The index's columns on the current connection's dialect."""
+    found = INDEXES[name]
+    if name == "ix_events_admin1_list_order" and op.get_bind().dialect.name != "sqlite":
+        return [PG_ADMIN1, *found[1:]]
+    return found
+
+
 def upgrade() -> None:
-    for name, columns in INDEXES.items():
-        op.create_index(name, "events", columns)
+    for name in INDEXES:
+        op.create_index(name, "events", columns(name))
     op.create_index(ACTOR_EVENTS, "event_actors", ["actor_id", "event_id"])
 
 

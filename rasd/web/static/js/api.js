@@ -1,5 +1,7 @@
-// The HTTP API client (contract: /api/..., JSON). Errors become ApiError with the
-// status and a readable message built from FastAPI's shapes.
+// The HTTP API client (contract: /api/..., JSON): the one place that calls fetch for
+// the API. It sends the session's CSRF token with every change, reports a 401 (signed
+// out) to the app, and turns errors (403, 429 with Retry-After...) into ApiError with
+// the status and a readable message built from the API's detail/subject/fix.
 
 export class ApiError extends Error {
   constructor(status, message, fix, detail, subject) {
@@ -27,7 +29,7 @@ export function query(params) {
   return text ? `?${text}` : "";
 }
 
-function describe(status, body) {
+function describe(status, body, retryAfter) {
   if (body && Array.isArray(body.detail)) {
     const parts = body.detail.map((d) => {
       const where = Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body" && p !== "query").join(".") : "";
@@ -37,13 +39,40 @@ function describe(status, body) {
   }
   // rasd's own errors: {detail: the problem, subject: the bad input, fix}.
   if (body && typeof body.detail === "string") {
-    return [body.subject ? `${body.subject}: ${body.detail}` : body.detail, body.fix || ""];
+    const message = body.subject ? `${body.subject}: ${body.detail}` : body.detail;
+    const wait = status === 429 && retryAfter ? ` (try again in ${waitText(retryAfter)})` : "";
+    return [message + wait, body.fix || ""];
   }
+  if (status === 401) return ["you are not signed in", "sign in again"];
+  if (status === 403) return ["your role or organisation does not allow this", ""];
+  if (status === 429) return [`too many attempts${retryAfter ? `; try again in ${waitText(retryAfter)}` : ""}`, ""];
   return [`the server answered ${status}`, ""];
 }
 
-async function request(method, path, { params, json, form } = {}) {
-  const init = { method, headers: { Accept: "application/json" } };
+function waitText(seconds) {
+  const s = Number(seconds);
+  if (!Number.isFinite(s)) return String(seconds);
+  return s >= 120 ? `${Math.ceil(s / 60)} minutes` : `${s} seconds`;
+}
+
+// The session's CSRF token (from /api/auth/me or the sign-in answer): every request that
+// changes something sends it in X-CSRF-Token, else the API answers 403.
+let csrfToken = "";
+let onSignedOut = null;
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function setCsrf(token) {
+  csrfToken = token || "";
+}
+
+/** fn(err) runs when an API call answers 401 (the session expired or was ended). */
+export function onUnauthorized(fn) {
+  onSignedOut = fn;
+}
+
+async function request(method, path, { params, json, form, signIn = false } = {}) {
+  const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  if (UNSAFE.has(method) && csrfToken) init.headers["X-CSRF-Token"] = csrfToken;
   if (json !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(json);
@@ -59,8 +88,13 @@ async function request(method, path, { params, json, form } = {}) {
   const type = response.headers.get("content-type") || "";
   const body = type.includes("json") ? await response.json().catch(() => null) : null;
   if (!response.ok) {
-    const [message, fix] = describe(response.status, body);
-    throw new ApiError(response.status, message, fix, body && body.detail, body && body.subject);
+    const retryAfter = response.headers.get("retry-after");
+    const [message, fix] = describe(response.status, body, retryAfter);
+    const err = new ApiError(response.status, message, fix, body && body.detail, body && body.subject);
+    err.retryAfter = retryAfter ? Number(retryAfter) : null;
+    // A wrong password is a 401 too: only a signed-in call means "the session is over".
+    if (response.status === 401 && !signIn && onSignedOut) onSignedOut(err);
+    throw err;
   }
   return body;
 }
@@ -69,6 +103,10 @@ export const api = {
   get: (path, params) => request("GET", path, { params }),
   postJson: (path, params, json) => request("POST", path, { params, json }),
   postForm: (path, params, form) => request("POST", path, { params, form }),
+  patch: (path, json) => request("PATCH", path, { json }),
+  del: (path) => request("DELETE", path),
+  /** POST /api/auth/login: a 401 here is a wrong password, not an ended session. */
+  signIn: (json) => request("POST", "auth/login", { json, signIn: true }),
 };
 
 /** Every event matching filters, page by page (up to `max`); returns {items, total, truncated}. */

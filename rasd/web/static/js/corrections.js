@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { h, clear, link, notice } from "./dom.js";
 import { navigate, routeHref } from "./router.js";
 import { CORRECTABLE } from "./taxonomy.js";
+import { authOff, can, current } from "./session.js";
 
 const ANALYST_KEY = "rasd.analyst";
 
@@ -29,8 +30,12 @@ export class FormProblem extends Error {}
 
 /** Name and reason inputs; read() gives {analyst, reason} or throws a FormProblem. */
 function whoWhy(prefix) {
-  const analyst = h("input", { type: "text", id: `${prefix}-analyst`, name: "analyst", value: rememberedAnalyst(),
-    autocomplete: "name", placeholder: "who makes the correction", class: "ww-analyst" });
+  // Signed in, the API records the user's name whatever is sent: show it, fixed.
+  const me = current();
+  const fixed = me && !authOff() ? me.user.username : null;
+  const analyst = h("input", { type: "text", id: `${prefix}-analyst`, name: "analyst", value: fixed ?? rememberedAnalyst(),
+    autocomplete: "name", placeholder: "who makes the correction", class: "ww-analyst", readonly: fixed !== null,
+    title: fixed !== null ? "the signed-in user" : null });
   const reason = h("input", { type: "text", id: `${prefix}-reason`, name: "reason", autocomplete: "off",
     placeholder: "the source or your reasoning", class: "ww-reason" });
   const el = h("div", { class: "who-why" },
@@ -151,6 +156,9 @@ const lastAction = new Map();
  * onDone(flash, recorded) runs after the API accepted it. The panel keeps its action.
  */
 export function correctionPanel({ id, actions, onDone, flash }) {
+  if (!can("analyst")) {
+    return h("div", { id }, outcome(flash), notice("info", "Your role can read the corrections but not make them.", "ask an admin of your organisation for the analyst role"));
+  }
   const ww = whoWhy(id);
   const tabs = h("div", { class: "segmented action-tabs", role: "tablist" });
   const body = h("div", { class: "action-body" });
@@ -311,7 +319,7 @@ export function rowForm(label, cls, columns, makeForm) {
 function auditRow(c, { onDone, names, byId }, columns) {
   const status = c.in_force ? h("span", { class: "pill pill-on" }, "in force") : h("span", { class: "pill pill-off" }, "undone");
   const undoing = c.action === "revert";
-  const revert = c.in_force
+  const revert = c.in_force && can("analyst")
     ? rowForm(undoing ? "Undo revert…" : "Revert…", "revert-btn", columns, (close) => inlineCorrection({
       prefix: `revert-${c.id}`,
       hint: `Undo correction #${c.id}: the data goes back to what it was without it. The log keeps both.`,

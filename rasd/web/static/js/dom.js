@@ -42,6 +42,11 @@ export function clear(el) {
   return el;
 }
 
+/** Replace el's children (null, undefined and false are left out, as in h()). */
+export function fill(el, ...children) {
+  return append(clear(el), children);
+}
+
 /**
  * A URL that is safe to put in an href: http(s) only (and, when `internal`, app
  * links "#/..." and same-origin paths "/api/..."). Anything else (javascript:,

@@ -6,6 +6,7 @@ import { config } from "./api.js";
 import { h, link, fmtDate, plural, safeHref } from "./dom.js";
 import { routeHref } from "./router.js";
 import { EVENT_TYPES, eventType } from "./taxonomy.js";
+import { originTag, tlpBadge } from "./tlp.js";
 
 const VENDOR = "vendor";
 let basePromise = null;
@@ -134,6 +135,7 @@ function popup(ev) {
   return h("div", { class: "popup" },
     h("div", { class: "popup-type" }, h("span", { class: ["dot", `et-${t.key}`] }), ev.sub_event_type),
     h("div", { class: "popup-meta" }, fmtDate(ev.event_date), " · ", ev.location || (ev.place && ev.place.name) || ""),
+    ev.tlp ? h("div", { class: "popup-marking" }, tlpBadge(ev.tlp), " ", originTag(ev.org)) : null,
     actors.length ? h("div", { class: "popup-actors" }, actors.join(" vs ")) : null,
     ev.fatalities ? h("div", { class: "popup-fatal" }, plural(ev.fatalities, "fatality", "fatalities")) : null,
     h("div", { class: "popup-notes" }, ev.notes || ""),

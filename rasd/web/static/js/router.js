@@ -32,26 +32,30 @@ export function navigate(href, { replace = false } = {}) {
 }
 
 /**
- * Start the router. `pages` maps a name to {mount(root, route) -> {update?(route), unmount?()}}.
- * A page whose name and arg are unchanged gets update(route) instead of a remount.
+ * Start the router. `pages(route)` gives the page of a route: {mount(root, route) ->
+ * {update?(route), unmount?()}}. A page whose name and arg are unchanged gets
+ * update(route) instead of a remount. Returns {refresh()}, which mounts the current
+ * route's page again (after signing in or out).
  */
 export function startRouter(root, pages, onRoute) {
   let active = null;
-  const render = () => {
+  const render = ({ force = false } = {}) => {
     const route = currentRoute();
-    const page = pages[route.name] || pages.notFound;
+    const page = pages(route);
     onRoute(route);
-    if (active && active.name === route.name && active.arg === route.arg && active.view.update) {
+    const same = active && active.page === page && active.name === route.name && active.arg === route.arg;
+    if (same && !force && active.view.update) {
       active.view.update(route);
       return;
     }
     if (active && active.view.unmount) active.view.unmount();
     while (root.firstChild) root.removeChild(root.firstChild);
     const view = page.mount(root, route) || {};
-    active = { name: route.name, arg: route.arg, view };
+    active = { page, name: route.name, arg: route.arg, view };
     root.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   };
-  window.addEventListener("hashchange", render);
+  window.addEventListener("hashchange", () => render());
   render();
+  return { refresh: () => render({ force: true }) };
 }

@@ -5,6 +5,8 @@ import { api } from "./api.js";
 import { h, clear, fmtDate, fmtNumber, link, notice } from "./dom.js";
 import { routeHref } from "./router.js";
 import { eventType } from "./taxonomy.js";
+import { TLP_LEVELS, originTag, tlpBadge } from "./tlp.js";
+import { orgName } from "./session.js";
 
 export const PAGE_SIZE = 25;
 
@@ -17,6 +19,8 @@ const COLUMNS = [
   { key: "admin1", label: "Region", value: (e) => (e.place ? e.place.admin1 : "") },
   { key: "fatalities", label: "Fatalities", numeric: true, value: (e) => e.fatalities || 0 },
   { key: "source_count", label: "Sources", numeric: true, value: (e) => e.source_count || 1 },
+  { key: "tlp", label: "TLP", value: (e) => TLP_LEVELS.indexOf(e.tlp) },
+  { key: "org", label: "Origin", value: (e) => orgName(e.org) },
 ];
 
 function actorCell(actor) {
@@ -35,7 +39,9 @@ function row(ev) {
     h("td", null, ev.location || "—"),
     h("td", null, (ev.place && ev.place.admin1) || "—"),
     h("td", { class: "num" }, fmtNumber(ev.fatalities || 0)),
-    h("td", { class: "num" }, fmtNumber(ev.source_count || 1)));
+    h("td", { class: "num" }, fmtNumber(ev.source_count || 1)),
+    h("td", { class: "tlp-cell" }, tlpBadge(ev.tlp)),
+    h("td", { class: "origin-cell" }, originTag(ev.org)));
 }
 
 function sortItems(items, sort, dir) {
@@ -45,7 +51,7 @@ function sortItems(items, sort, dir) {
   return [...items].sort((a, b) => {
     const va = col.value(a);
     const vb = col.value(b);
-    if (col.numeric) return sign * (va - vb);
+    if (typeof va === "number" && typeof vb === "number") return sign * (va - vb);
     return sign * String(va).localeCompare(String(vb));
   });
 }

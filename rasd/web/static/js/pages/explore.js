@@ -8,6 +8,8 @@ import { createMap } from "../map.js";
 import { navigate, routeHref } from "../router.js";
 import { renderTable } from "../table.js";
 import { autoInterval, binsOf, drawTimeline } from "../timeline.js";
+import { can, partners } from "../session.js";
+import { feedShare } from "../sharing.js";
 
 const INTERVALS = ["auto", "day", "week", "month"];
 
@@ -65,14 +67,17 @@ function layout(root) {
     tlRange: h("p", { class: "tl-range muted", id: "timeline-range" }),
     table: h("div", { class: "table-slot", id: "table" }),
     exports: h("div", { class: "exports-slot" }),
+    feed: h("div", { class: "feed-slot" }),
+    feedButton: h("div", { class: "feed-button-slot" }),
   };
   const head = (title, extra) => h("div", { class: "card-head" }, h("h2", { class: "card-title" }, title), extra);
   root.append(h("div", { class: "page" },
     h("div", { class: "page-head" },
       h("div", null, h("h1", null, "Events"),
         h("p", { class: "lede" }, "Coded, geocoded events from the reports in this store. Filter, brush the timeline, open an event to see its evidence.")),
-      els.exports),
+      h("div", { class: "head-tools" }, els.exports, els.feedButton)),
     els.filters,
+    els.feed,
     h("section", { class: "card card-map" }, head("Map", els.mapStatus), els.map),
     h("section", { class: "card card-timeline" }, head("Timeline", els.tlHead), els.timeline, els.tlRange),
     h("section", { class: "card" }, h("h2", { class: "card-title" }, "Event table"), els.table)));
@@ -156,6 +161,13 @@ export function mount(root, route) {
       if (my === mapSeq) els.mapStatus.textContent = `The map could not be loaded: ${err.message}`;
     }
     if (my === mapSeq) els.map.removeAttribute("aria-busy");
+  }
+
+  // Analysts share the current filters as a standing feed (the form reads them when sent).
+  if (can("analyst") && partners().length) {
+    const feed = feedShare(() => filtersOf(params));
+    els.feedButton.append(feed.button);
+    els.feed.append(feed.form);
   }
 
   function renderControls() {

@@ -1,11 +1,13 @@
 // Add a report: paste text (or upload a file), preview the extracted events with
 // their evidence (POST /api/documents?dry_run=true), then save (dry_run=false).
 import { api } from "../api.js";
-import { h, card, clear, fmtDate, link, notice, plural } from "../dom.js";
+import { h, card, clear, fill, fmtDate, link, notice, plural } from "../dom.js";
 import { evidenceView } from "../evidence.js";
 import { routeHref } from "../router.js";
 import { eventType } from "../taxonomy.js";
 import { documentMeta } from "./event.js";
+import { can, current } from "../session.js";
+import { tlpHint, tlpSelect } from "../tlp.js";
 
 // The same canonical text as rasd.pipeline.normalise.normalise_text, so that the
 // evidence offsets of a preview fall on the pasted text.
@@ -41,12 +43,16 @@ function form(onPreview) {
     published_at: h("input", { type: "date", name: "published_at", id: "doc-date", required: true }),
     text: h("textarea", { name: "text", id: "doc-text", rows: "12", placeholder: "Paste the report text here…" }),
     file: h("input", { type: "file", name: "file", id: "doc-file", accept: ".txt,.html,.htm,text/plain,text/html" }),
+    tlp: tlpSelect("doc-tlp", current().default_tlp),
   };
+  const tlpNote = h("span", { class: "hint", id: "doc-tlp-hint" }, tlpHint(els.tlp.value));
+  els.tlp.addEventListener("change", () => { tlpNote.textContent = tlpHint(els.tlp.value); });
   const submit = h("button", { type: "submit", class: "btn btn-primary", id: "preview-btn" }, "Extract events (preview)");
   const el = h("form", { class: "submit-form", id: "submit-form" },
     h("div", { class: "form-grid" },
       field("Title", els.title), field("Source", els.source), field("Link", els.url),
       field("Publication date", els.published_at, "Needed to resolve “on Monday”, “yesterday”…")),
+    h("label", { class: "field field-tlp" }, h("span", { class: "field-label" }, "Marking (TLP)"), els.tlp, tlpNote),
     field("Report text", els.text),
     h("div", { class: "form-row" }, field("…or upload a file (.txt, .html)", els.file), h("div", { class: "form-actions" }, submit)));
   el.addEventListener("submit", (e) => {
@@ -66,13 +72,13 @@ async function payloadOf(els) {
     for (const [k, v] of Object.entries(meta)) fd.append(k, v);
     // A plain-text file is shown as it is (its evidence is found by sentence); HTML only by sentences.
     const plain = /\.txt$/i.test(file.name) || file.type === "text/plain";
-    return { form: fd, pasted: plain ? await file.text() : null };
+    return { form: fd, pasted: plain ? await file.text() : null, tlp: els.tlp.value };
   }
-  return { json: { text: els.text.value, ...meta }, pasted: els.text.value };
+  return { json: { text: els.text.value, ...meta }, pasted: els.text.value, tlp: els.tlp.value };
 }
 
 function send(payload, dryRun) {
-  const params = { dry_run: dryRun ? "true" : "false" };
+  const params = { dry_run: dryRun ? "true" : "false", tlp: payload.tlp };
   return payload.form ? api.postForm("documents", params, payload.form) : api.postJson("documents", params, payload.json);
 }
 
@@ -86,7 +92,7 @@ function eventTabs(result, text) {
   function pick(i) {
     tabs.forEach((t, j) => t.setAttribute("aria-selected", i === j ? "true" : "false"));
     const ev = result.events[i];
-    clear(view).append(ev.notes ? h("p", { class: "notes" }, ev.notes) : null, evidenceView(ev, text, { idPrefix: `pv${i}` }));
+    fill(view, ev.notes ? h("p", { class: "notes" }, ev.notes) : null, evidenceView(ev, text, { idPrefix: `pv${i}` }));
   }
   pick(0);
   return h("div", null, h("div", { class: "tabs", role: "tablist" }, ...tabs), view);
@@ -114,7 +120,17 @@ function savedResult(result) {
     h("p", null, link("#/explore", "See all events →")));
 }
 
+function forbidden(root) {
+  root.append(h("div", { class: "page narrow" }, h("h1", null, "Add a report"),
+    h("div", { id: "submit-forbidden" }, notice("info", `Your role (${current().user.role}) can read events but not add reports.`,
+      "ask an admin of your organisation for the analyst role"))));
+}
+
 export function mount(root) {
+  if (!can("analyst")) {
+    forbidden(root);
+    return;
+  }
   const out = h("div", { class: "preview-slot", id: "preview-slot" });
   let previewed = null;
   const { el } = form(async (els) => {
