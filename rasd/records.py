@@ -406,6 +406,10 @@ class AuditEntry(Record):
     detail: str = ""
 
 
+#: The user of a Viewer that rasd itself uses (person resolution): its reads are not audited.
+SYSTEM_USER = "rasd:system"
+
+
 class Viewer(Record):
     """Who is asking: the store shows them what their organisation may see, nothing more.
 

@@ -166,7 +166,8 @@ class Oracle:
         if not feeds or e.tlp not in FEED_MARKINGS:
             return False
         return any(
-            s.org == e.org and matches(e, self.w.feeds[s.id]) for s in self._in_force(org, "feed")
+            s.org == e.org and matches(e, self.w.feeds[s.id or 0])
+            for s in self._in_force(org, "feed")
         )
 
     def visible_events(self, org: str, feeds: bool = True) -> set[str]:
@@ -221,7 +222,7 @@ class Oracle:
 
     def _forbidden_ids(self, org: str) -> dict[str, str]:
         events = self.visible_events(org)
-        named = {x for c in self.w.corrections if c.org == org for x in (c.target, c.other)}
+        named = {x for c in self.w.corrections if c.org == org for x in (c.target, c.other) if x}
         out = {i: f"hidden event ({e.org} {e.tlp})" for i, e in self.w.events.items()}
         for i in events | named:
             out.pop(i, None)
@@ -375,7 +376,7 @@ class Tally:
     backends: set[str] = field(default_factory=set)
     worlds: int = 0
     by_endpoint: Counter[str] = field(default_factory=Counter)
-    seconds: Counter[str] = field(default_factory=Counter)  # time spent per endpoint
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent per endpoint
 
     def report(self) -> dict[str, Any]:
         return {

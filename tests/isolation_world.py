@@ -44,8 +44,14 @@ from rasd.records import (
     User,
     event_id,
 )
-from rasd.taxonomy import SUB_EVENT_TYPES, TLP_LEVELS
+from rasd.taxonomy import SUB_EVENT_TYPES, TLP_LEVELS, ActorType
 
+STATE, REBELS, MILITIA, CIVILIANS = (
+    ActorType.STATE_FORCES,
+    ActorType.REBEL_GROUP,
+    ActorType.POLITICAL_MILITIA,
+    ActorType.CIVILIANS,
+)
 CANARY = re.compile(r"kanari\d+x", re.IGNORECASE)
 ORGS = ("o-alpha", "o-bravo", "o-charlie", "o-delta")
 PASSWORD = "isolation-suite-passphrase"
@@ -60,10 +66,10 @@ BASES = (
 )
 #: knowledge-base actors: the same id and name in every organisation
 KB_ACTORS = (
-    Actor(id="islamic-state-iraq", name="Islamic State (Iraq)", actor_type=2, country="Iraq"),
-    Actor(id="iq-army", name="Military Forces of Iraq (2022-)", actor_type=1, country="Iraq"),
-    Actor(id="iq-police", name="Police Forces of Iraq (2022-)", actor_type=1, country="Iraq"),
-    Actor(id="civilians-iraq", name="Civilians (Iraq)", actor_type=7, country="Iraq"),
+    Actor(id="islamic-state-iraq", name="Islamic State (Iraq)", actor_type=REBELS, country="Iraq"),
+    Actor(id="iq-army", name="Military Forces of Iraq (2022-)", actor_type=STATE, country="Iraq"),
+    Actor(id="iq-police", name="Police Forces of Iraq (2022-)", actor_type=STATE, country="Iraq"),
+    Actor(id="civilians-iraq", name="Civilians (Iraq)", actor_type=CIVILIANS, country="Iraq"),
 )
 #: sub-event type -> the trigger word that opens its sentence
 VERBS = {
@@ -141,7 +147,8 @@ def event_specs(draw: st.DrawFn) -> EventSpec:
     )
 
 
-def _feed_filters(n_docs: int) -> st.SearchStrategy[tuple[tuple[str, Any], ...]]:
+def _feed_filters() -> st.SearchStrategy[tuple[tuple[str, Any], ...]]:
+    """0-2 filters of a standing feed (none: every AMBER event of the owner)."""
     single = st.one_of(
         st.tuples(st.just("event_type"), st.sampled_from(sorted({*SUB_EVENT_TYPES.values()}))),
         st.tuples(st.just("admin1"), st.sampled_from([b[1] for b in BASES])),
@@ -151,7 +158,43 @@ def _feed_filters(n_docs: int) -> st.SearchStrategy[tuple[tuple[str, Any], ...]]
         st.tuples(st.just("actor"), st.sampled_from([a.id for a in KB_ACTORS] + ["Police"])),
         st.tuples(st.just("person"), st.sampled_from(SURNAMES[:3])),
     )
-    return st.lists(single, max_size=2, unique_by=lambda kv: kv[0]).map(tuple)  # none: all
+    return st.lists(single, max_size=2, unique_by=lambda kv: kv[0]).map(tuple)
+
+
+@st.composite
+def _share_specs(draw: st.DrawFn, n_orgs: int, docs: tuple[DocSpec, ...]) -> ShareSpec:
+    """A share of a report or event of its owner, or a feed; one in four withdrawn."""
+    owner = draw(st.integers(0, n_orgs - 1))
+    partner = draw(st.integers(0, n_orgs - 2))
+    partner += partner >= owner
+    own = [i for i, d in enumerate(docs) if d.org == owner]
+    kind = draw(st.sampled_from(["event", "document", "feed"] if own else ["feed"]))
+    doc = draw(st.sampled_from(own)) if own else 0
+    return ShareSpec(
+        owner=owner,
+        partner=partner,
+        kind=kind,
+        doc=doc,
+        event=draw(st.integers(0, len(docs[doc].events) - 1)),
+        feed=draw(_feed_filters()) if kind == "feed" else (),
+        withdrawn=draw(st.integers(0, 3)) == 0,
+    )
+
+
+def _incidents(draw: st.DrawFn, slots: list[tuple[int, int]]) -> tuple[tuple[Any, ...], ...]:
+    """0-2 incidents, each told by 2-3 events of different reports."""
+    incidents = []
+    free = list(slots)
+    for _ in range(draw(st.integers(0, 2))):
+        if len({d for d, _e in free}) < 2:
+            break
+        one_per_report = st.lists(
+            st.sampled_from(free), min_size=2, max_size=3, unique_by=lambda s: s[0]
+        )
+        group = draw(one_per_report)
+        incidents.append(tuple(group))
+        free = [s for s in free if s not in group]
+    return tuple(incidents)
 
 
 @st.composite
@@ -165,25 +208,7 @@ def worlds(draw: st.DrawFn, max_docs: int = 7) -> WorldSpec:
         )
         for _ in range(draw(st.integers(2, max_docs)))
     )
-    shares = []
-    for _ in range(draw(st.integers(0, 8))):
-        owner = draw(st.integers(0, n_orgs - 1))
-        partner = draw(st.integers(0, n_orgs - 2))
-        partner += partner >= owner
-        own = [i for i, d in enumerate(docs) if d.org == owner]
-        kind = draw(st.sampled_from(["event", "document", "feed"] if own else ["feed"]))
-        doc = draw(st.sampled_from(own)) if own else 0
-        shares.append(
-            ShareSpec(
-                owner=owner,
-                partner=partner,
-                kind=kind,
-                doc=doc,
-                event=draw(st.integers(0, len(docs[doc].events) - 1)),
-                feed=draw(_feed_filters(len(docs))) if kind == "feed" else (),
-                withdrawn=draw(st.integers(0, 3)) == 0,
-            )
-        )
+    shares = tuple(draw(st.lists(_share_specs(n_orgs, docs), max_size=8)))
     slots = [(d, e) for d, doc in enumerate(docs) for e in range(len(doc.events))]
     corrections = tuple(
         CorrectionSpec(
@@ -194,18 +219,7 @@ def worlds(draw: st.DrawFn, max_docs: int = 7) -> WorldSpec:
         )
         for slot in draw(st.lists(st.sampled_from(slots), max_size=3, unique=True))
     )
-    incidents = []
-    free = list(slots)
-    for _ in range(draw(st.integers(0, 2))):
-        if len({d for d, _e in free}) < 2:
-            break
-        one_per_report = st.lists(
-            st.sampled_from(free), min_size=2, max_size=3, unique_by=lambda s: s[0]
-        )
-        group = draw(one_per_report)
-        incidents.append(tuple(group))
-        free = [s for s in free if s not in group]
-    return WorldSpec(n_orgs, docs, tuple(shares), corrections, tuple(incidents))
+    return WorldSpec(n_orgs, docs, shares, corrections, _incidents(draw, slots))
 
 
 # -- the built world ---------------------------------------------------------------------
@@ -299,7 +313,7 @@ def _event(
     where = place.name if place else "an unnamed place"
     own = canary()
     if spec.actor1 == -1:
-        actor1 = Actor(id=f"{own}-brigade", name=f"{own.capitalize()} Brigade", actor_type=3)
+        actor1 = Actor(id=f"{own}-brigade", name=f"{own.capitalize()} Brigade", actor_type=MILITIA)
     elif spec.actor1 == -2:
         army = KB_ACTORS[1]
         actor1 = army.model_copy(update={"name": f"{army.name} {own}"})
@@ -378,7 +392,7 @@ def build_world(store: Any, spec: WorldSpec, client: TestClient) -> World:
     corrections and withdrawals through the API as their owners, then incident links."""
     orgs = list(ORGS[: spec.orgs])
     tokens, users = _people(store, orgs)
-    canary, spelled = _Canaries(), {}
+    canary, spelled = _Canaries(), dict[int, str]()
     shapes = _shapes(spec)
     made: list[tuple[Document, list[Event]]] = []
     for i in range(len(spec.docs)):

@@ -204,8 +204,8 @@ def test_api_auth_password_change_ends_sessions_and_tokens(client: TestClient, s
 
 def test_api_auth_logout_ends_the_session(client: TestClient) -> None:
     csrf = signed_in(client, "cyd")
-    cookie = client.cookies.get("rasd_session")
-    assert client.post("/api/auth/logout", headers=csrf).status_code == 204
+    cookie = client.cookies.get("rasd_session") or ""
+    assert cookie and client.post("/api/auth/logout", headers=csrf).status_code == 204
     client.cookies.set("rasd_session", cookie)  # a copy kept by an attacker
     assert client.get("/api/auth/me").status_code == 401
 
@@ -215,16 +215,16 @@ def test_api_auth_logout_ends_the_session(client: TestClient) -> None:
 
 def test_api_auth_cookie_changes_need_the_csrf_token(client: TestClient, store: Any) -> None:
     csrf = signed_in(client, "ada")
-    changes = [
-        ("post", "/api/tokens", {"json": {"name": "x"}}),
-        ("patch", f"/api/users/{user_id(store, 'cyd')}", {"json": {"role": "analyst"}}),
-        ("patch", "/api/orgs/me", {"json": {"name": "Renamed"}}),
-        ("post", "/api/shares", {"json": {"partner": "reg", "kind": "feed"}}),
-        ("post", "/api/auth/logout", {}),
+    changes: list[tuple[str, str, dict[str, str] | None]] = [
+        ("POST", "/api/tokens", {"name": "x"}),
+        ("PATCH", f"/api/users/{user_id(store, 'cyd')}", {"role": "analyst"}),
+        ("PATCH", "/api/orgs/me", {"name": "Renamed"}),
+        ("POST", "/api/shares", {"partner": "reg", "kind": "feed"}),
+        ("POST", "/api/auth/logout", None),
     ]
-    for method, path, kw in changes:
+    for method, path, body in changes:
         for headers in ({}, {"X-CSRF-Token": "not-the-token"}, {"X-CSRF-Token": ""}):
-            r = client.request(method.upper(), path, headers=headers, **kw)
+            r = client.request(method, path, headers=headers, json=body)
             assert r.status_code == 403, (method, path, headers, r.text)
     made = client.post("/api/tokens", json={"name": "x"}, headers=csrf)
     assert made.status_code == 201
@@ -256,7 +256,7 @@ def test_api_auth_session_cookie_flags(store: Any) -> None:
 
 
 @pytest.mark.parametrize("environment", ["production", "test"])
-def test_api_auth_off_refused_outside_development(environment: str) -> None:
+def test_api_auth_off_refused_outside_development(environment: Any) -> None:
     with pytest.raises(ConfigError, match="RASD_AUTH"):
         create_app(Settings(environment=environment, auth="off", secret_key="x" * 48))
 

@@ -134,11 +134,23 @@ def test_web_auth_viewer_sees_no_share_or_admin_controls(
     assert bp.page.locator("#share-feed-btn").count() == 0
     assert bp.page.locator("#who-role").text_content() == "viewer"
 
-    bp.goto(f"#/event/{secure_app.event_id('fed_amber')}")  # the viewer's own organisation's event
-    bp.page.wait_for_selector(".doc-text")
-    assert bp.page.locator("#share-card, #correct-event, #go-correct, #go-share").count() == 0
-    assert bp.page.locator(".revert-btn").count() == 0
-    bp.screenshot("_event")
+    # the viewer's own organisation's event, with an analyst's correction: no Revert for them
+    event = secure_app.event_id("fed_amber")
+    analyst = secure_app.client("fed-analyst")
+    fix = {"action": "set_field", "target": event, "field": "fatalities", "value": "1"}
+    status, correction = analyst.call("POST", "corrections", {**fix, "analyst": "x", "reason": "r"})
+    assert status == 201, correction
+    try:
+        bp.goto(f"#/event/{event}")
+        bp.page.wait_for_selector("#event-corrections tr.audit-entry")
+        assert bp.page.locator("#share-card, #correct-event, #go-correct, #go-share").count() == 0
+        assert bp.page.locator(".revert-btn").count() == 0
+        bp.screenshot("_event")
+    finally:
+        undo = {"action": "revert", "target": "", "reverts": correction["id"]}
+        assert (
+            analyst.call("POST", "corrections", {**undo, "analyst": "x", "reason": "r"})[0] == 201
+        )
     bp.goto("#/actor/test-gunmen")  # the profile's merge panel is replaced by a note
     bp.page.wait_for_selector("#actor-correct .notice >> text=not make them")
     assert bp.page.locator("#actor-correct-submit").count() == 0
@@ -220,6 +232,29 @@ def test_web_auth_admin_adds_user_and_reads_the_audit_log(
     wa.sign_in(other, "fed-newcomer", "a brand new passphrase")
     other.page.wait_for_selector("#signin-result .notice-error")
     assert not wa.unexpected_console_errors(bp)
+
+
+def test_web_auth_admin_changes_the_org_name_and_default_marking(
+    secure_app: wa.SecureApp, browser_pages: wa.Pages
+) -> None:
+    bp = browser_pages.signed_in("reg-admin", fragment="#/org")
+    bp.page.wait_for_selector("#org-form")
+    assert bp.page.locator("#org-tlp").input_value() == "AMBER"
+    try:
+        bp.page.fill("#org-name", "Regional Agency (renamed)")
+        bp.page.select_option("#org-tlp", "RED")
+        bp.page.click("#org-save")
+        saved = bp.page.locator("#org-result .notice-ok")
+        saved.wait_for()
+        assert "new reports marked TLP:RED" in saved.inner_text()
+        assert bp.page.locator("#who-org").text_content() == "Regional Agency (renamed)"
+        bp.screenshot()
+        bp.goto("#/submit")
+        bp.page.wait_for_selector("#doc-tlp")
+        assert bp.page.locator("#doc-tlp").input_value() == "RED"
+    finally:  # the server is shared: back to the seeded name and marking
+        restore = {"name": wa.HOSTILE_ORG_NAME, "default_tlp": "AMBER"}
+        assert secure_app.client("reg-admin").call("PATCH", "orgs/me", restore)[0] == 200
 
 
 def test_web_auth_hostile_org_names_and_usernames_render_as_text(

@@ -116,6 +116,34 @@ def test_web_sharing_report_shows_its_full_text(
     partner.page.wait_for_selector(".notice-error >> text=There is no event")
 
 
+def test_web_sharing_other_report_not_shared_shows_its_sentence(
+    secure_app: wa.SecureApp, browser_pages: wa.Pages, withdraw_after: None
+) -> None:
+    analyst = secure_app.client("fed-analyst")
+    first, other = secure_app.event_id("fed_amber"), secure_app.event_id("fed_amber_report")
+    merge = {"action": "merge_events", "target": first, "other": other, "reason": "one incident"}
+    status, correction = analyst.call("POST", "corrections", {**merge, "analyst": "x"})
+    assert status == 201, correction
+    try:
+        for target in (first, other):  # both events, neither report
+            share = {"partner": wa.REG, "kind": "event", "target": target}
+            assert analyst.call("POST", "shares", share)[0] == 201
+        bp = browser_pages.signed_in("reg-analyst", fragment=f"#/event/{first}")
+        bp.page.wait_for_selector("#report-not-shared")
+        source = bp.page.locator(f"#sources li.source[data-event-id='{other}']")
+        assert "(report not shared with you)" in source.locator(".source-title").inner_text()
+        assert source.locator(".source-unshared").count() == 1
+        quote = source.locator(".source-quote").inner_text()
+        assert quote == "Security forces arrested five suspects in Daquq on Friday."
+        bp.screenshot()
+    finally:
+        revert = {"action": "revert", "target": "", "reverts": correction["id"]}
+        assert (
+            analyst.call("POST", "corrections", {**revert, "analyst": "x", "reason": "clean-up"})[0]
+            == 201
+        )
+
+
 def test_web_sharing_filters_as_a_feed(
     secure_app: wa.SecureApp, browser_pages: wa.Pages, withdraw_after: None
 ) -> None:

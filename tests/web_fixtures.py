@@ -209,7 +209,12 @@ def start_server(
     """`rasd serve` with sign-in off, unless ``extra_env`` says otherwise (RASD_AUTH...)."""
     port = free_port()
     log = workdir / "serve.log"
-    env = {**os.environ, "RASD_DATABASE_URL": db_url, "RASD_LOG_LEVEL": "WARNING", "RASD_AUTH": "off"}
+    env = {
+        **os.environ,
+        "RASD_DATABASE_URL": db_url,
+        "RASD_LOG_LEVEL": "WARNING",
+        "RASD_AUTH": "off",
+    }
     env.update(extra_env or {})
     cmd = [sys.executable, "-c", "from rasd.cli import main; main()", "serve", "--port", str(port)]
     with log.open("wb") as out:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from rasd.exceptions import NotFound
 from rasd.knowledge.corrections import active
 from rasd.knowledge.names import is_specific, name_key
-from rasd.records import Correction, Event, Person, PersonEntity, PersonRef
+from rasd.records import SYSTEM_USER, Correction, Event, Person, PersonEntity, PersonRef, Viewer
 from rasd.store.base import Store
 from rasd.store.kbase import KnowledgeStore
 
@@ -127,7 +127,10 @@ class Resolver:
         for entity in sorted(found, key=lambda e: e.id != natural):
             if self.rules.canonical(entity.id) != entity.id:
                 continue
-            if _compatible(person, self._mentions_of(entity.id)):
+            known = self._mentions_of(entity.id)
+            # The mention's own (natural) id, or a person visible reports name: never one
+            # known only from reports hidden from this event's organisation.
+            if (known or entity.id == natural) and _compatible(person, known):
                 return entity
         return None
 
@@ -135,11 +138,20 @@ class Resolver:
 def resolve_persons(
     store: Store, kstore: KnowledgeStore, events: Sequence[Event]
 ) -> list[PersonRef]:
-    """Resolve and store the person mentions of ``events`` (replacing earlier references)."""
-    resolver = Resolver(store, kstore, PersonRules.from_corrections(kstore.corrections()))
+    """Resolve and store the person mentions of ``events`` (replacing earlier references).
+    An event follows the person merges and splits of its own organisation only."""
+    corrections = kstore.corrections()
+    resolvers: dict[str, Resolver] = {}
     refs: list[PersonRef] = []
     entities: dict[str, PersonEntity] = {}
     for event in events:
+        if event.org not in resolvers:  # what this event's organisation may see, only
+            own = PersonRules.from_corrections(c for c in corrections if c.org == event.org)
+            view = Viewer(org=event.org, user=SYSTEM_USER)
+            scoped = store.scoped(view)
+            known = scoped if isinstance(scoped, KnowledgeStore) else kstore
+            resolvers[event.org] = Resolver(scoped, known, own)
+        resolver = resolvers[event.org]
         for position, person in enumerate(event.persons):
             entity = resolver.resolve(event, person)
             if entity is None:

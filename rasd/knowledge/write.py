@@ -65,20 +65,23 @@ def save_extraction(
 ) -> Saved:
     """Store a fresh extraction of a document, with corrections, links and persons."""
     knowledge = knowledge or Knowledge()
-    applied = corr.apply(events, _corrections_for(store, document.id))
+    applied = corr.apply(events, _corrections_for(store, document))
     result = store.add(document, applied.events, mentions)
     store.put_extraction(document.id, events)
     clusters = _relate(store, applied.events, knowledge)
     return Saved(result, applied.events, applied.orphans, clusters)
 
 
-def _corrections_for(store: KStore, document_id: str) -> list[Correction]:
-    """This document's event corrections, every actor merge (they apply everywhere) and
-    every revert (which may undo either)."""
+def _corrections_for(store: KStore, document: Document) -> list[Correction]:
+    """This document's event corrections, the actor merges of its organisation (they apply
+    to all its reports, never to another organisation's) and every revert (which may
+    undo either)."""
     return [
         c
         for c in store.corrections()
-        if c.document_id == document_id or c.action in ("merge_actors", "revert")
+        if c.document_id == document.id
+        or c.action == "revert"
+        or (c.action == "merge_actors" and c.org == document.org)
     ]
 
 

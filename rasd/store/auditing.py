@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rasd.records import AuditEntry, Viewer
+from rasd.records import SYSTEM_USER, AuditEntry, Viewer
 from rasd.store.visibility import restricted
 from rasd.taxonomy import tlp_rank
 
@@ -25,7 +25,7 @@ class ReadAudit:
     def _audit_read(self, resource: str, items: Sequence[tuple[str, str]]) -> None:
         """Log that the viewer read these (id, marking) items, if any is AMBER or RED."""
         viewer = self._viewer
-        if viewer is None:
+        if viewer is None or viewer.user == SYSTEM_USER:
             return
         marked = [(item, tlp) for item, tlp in items if restricted(tlp)]
         if not marked:

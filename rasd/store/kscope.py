@@ -97,12 +97,17 @@ class ScopedKnowledge:
         return sorted(kept, key=lambda p: (p.name, p.id))[:limit]
 
     def _visible_names(self, entities: Sequence[PersonEntity]) -> dict[str, str]:
-        """person id -> the name visible reports use most, for persons visibly mentioned."""
+        """person id -> their name if a visible report uses it, else the name visible
+        reports use most; for persons visibly mentioned."""
         refs = self.person_refs(person_ids=[p.id for p in entities])
         names: dict[str, Counter[str]] = {}
         for ref in refs:
             names.setdefault(ref.person_id, Counter())[ref.name] += 1
-        return {pid: c.most_common(1)[0][0] for pid, c in names.items()}
+        own = {p.id: p.name for p in entities}
+        return {
+            pid: own[pid] if own.get(pid) in c else min(c, key=lambda n: (-c[n], n))
+            for pid, c in names.items()
+        }
 
     def corrections(
         self, *, document_id: str | None = None, subject: str | None = None

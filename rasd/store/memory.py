@@ -131,7 +131,8 @@ class MemoryStore(ScopedKnowledge, KnowledgeMemory, ReadAudit, AccessMemory):
             return False
         if query.distinct and self._represented(event, shared):
             return False
-        return q.matches(event, query, self._actors)
+        # A viewer matches actors by the names their events are coded with (as SQL does).
+        return q.matches(event, query, self._actors if self._viewer is None else {})
 
     def _represented(self, event: Event, shared: set[tuple[str, str]]) -> bool:
         """Does another (visible) event stand for this one's incident? (see query.py)"""
@@ -229,7 +230,10 @@ class MemoryStore(ScopedKnowledge, KnowledgeMemory, ReadAudit, AccessMemory):
         return q.count_places(self._matching(q.for_counting(query)), limit)
 
     def actor_counts(self, text: str | None = None, limit: int = 50) -> list[ActorCount]:
-        return q.count_actors(self._matching(EventQuery()), self._actors, text, limit)
+        if self._viewer is None:
+            return q.count_actors(self._matching(EventQuery()), self._actors, text, limit)
+        seen = list(self._matching(EventQuery()))
+        return q.count_actors(seen, q.coded_actors(seen), text, limit)
 
     def _matching(self, query: EventQuery) -> Iterator[Event]:
         shared = self._shared()

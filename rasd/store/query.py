@@ -350,7 +350,12 @@ def _other_conditions(q: EventQuery, viewer: Viewer | None) -> list[ColumnElemen
     if q.document_id is not None:
         conds.append(EventRow.document_id == q.document_id)
     conds.extend(_place_conditions(q))
-    if q.actor is not None:
+    if q.actor is not None and viewer is not None:
+        # A viewer matches the names the events they see were coded with: the store's
+        # latest name of an actor may come from a report hidden from them.
+        coded = or_(EventActorRow.actor_id == q.actor, _icontains(EventActorRow.name, q.actor))
+        conds.append(EventRow.id.in_(select(EventActorRow.event_id).where(coded)))
+    elif q.actor is not None:
         # Actors are few: find their ids first, then the events through the actor_id index.
         named = or_(ActorRow.id == q.actor, _icontains(ActorRow.name, q.actor))
         ids = select(ActorRow.id).where(named)
@@ -652,7 +657,10 @@ def count_places(events: Iterable[Event], limit: int) -> list[PlaceCount]:
 def select_actor_counts(
     viewer: Viewer | None, text: str | None, limit: int
 ) -> Select[*tuple[Any, ...]]:
-    """Actors (latest known name) by the number of visible events they take part in."""
+    """Actors (latest known name) by the number of visible events they take part in.
+    For a viewer, the name (type, country) as the visible events code it."""
+    if viewer is not None:
+        return _viewer_actor_counts(viewer, text, limit)
     n = func.count(distinct(EventRow.id)).label("n")
     columns = (ActorRow.id, ActorRow.name, ActorRow.actor_type, ActorRow.country)
     base = (
@@ -664,6 +672,29 @@ def select_actor_counts(
         base = base.where(or_(ActorRow.id == text, _icontains(ActorRow.name, text)))
     stmt = base.with_only_columns(*columns, n).group_by(*columns)
     return stmt.order_by(n.desc(), ActorRow.name, ActorRow.id).limit(limit)
+
+
+def _viewer_actor_counts(viewer: Viewer, text: str | None, limit: int) -> Select[*tuple[Any, ...]]:
+    n = func.count(distinct(EventRow.id)).label("n")
+    a = EventActorRow
+    name = func.min(a.name)
+    columns = (a.actor_id, name, func.min(a.actor_type), func.min(a.country))
+    base = visible_events(viewer).join(a, a.event_id == EventRow.id)
+    if text is not None:
+        base = base.where(or_(a.actor_id == text, _icontains(a.name, text)))
+    stmt = base.with_only_columns(*columns, n).group_by(a.actor_id)
+    return stmt.order_by(n.desc(), name, a.actor_id).limit(limit)
+
+
+def coded_actors(events: Iterable[Event]) -> dict[str, Actor]:
+    """Each actor as these events code it (the least name, as :func:`_viewer_actor_counts`)."""
+    found: dict[str, Actor] = {}
+    for e in events:
+        for actor in actors_of(e):
+            known = found.get(actor.id)
+            if known is None or actor.name < known.name:
+                found[actor.id] = actor
+    return found
 
 
 def count_actors(

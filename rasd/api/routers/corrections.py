@@ -70,7 +70,7 @@ def _authorise(view: KStore, user: User, body: CorrectionIn) -> None:
                 "ask its owner, or merge it with one of your own events from that side",
             )
         if body.other:
-            view.get_event(body.other)
+            view.get_event(body.other)  # unknown and hidden ids both answer 404
     elif body.action == "merge_actors":
         for actor_id in (body.target, body.other or ""):
             if find_actor(view, actor_id) is None:

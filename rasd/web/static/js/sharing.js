@@ -47,15 +47,10 @@ function shareItem(share, onChanged) {
     " ", withdraw);
 }
 
-/**
- * The "Share" card of an event the user's organisation owns: a partner, then Share this
- * event / Share the report; the shares in force with a Withdraw button each.
- * onChanged(flash) reloads the page with a message.
- */
-export function shareCard(ev, shares, flash, onChanged) {
+/** The partner choice, the note and the share buttons of the share card. */
+function shareForm(ev, result, onChanged) {
   const partner = partnerSelect("share-partner");
   const note = h("input", { type: "text", id: "share-name", name: "name", maxlength: "255", placeholder: "optional: why, or a reference" });
-  const result = h("div", { id: "share-result", "aria-live": "polite" }, flash ? notice(flash.kind, flash.message, flash.fix) : null);
   const send = async (kind, target, button) => {
     if (!partner.value) {
       clear(result).append(notice("error", "Choose the organisation to share with."));
@@ -77,18 +72,28 @@ export function shareCard(ev, shares, flash, onChanged) {
     return b;
   };
   const reportOwned = ev.document && owns(ev.document);
-  const body = partners().length
-    ? h("div", { class: "share-form" },
-      labelled("Partner organisation", partner), labelled("Note (optional)", note, "field-grow"),
-      h("div", { class: "form-actions" }, button("share-event", "Share this event", "event", ev.id),
-        reportOwned ? button("share-report", "Share the report", "document", ev.document_id) : null))
+  return h("div", { class: "share-form" },
+    labelled("Partner organisation", partner), labelled("Note (optional)", note, "field-grow"),
+    h("div", { class: "form-actions" }, button("share-event", "Share this event", "event", ev.id),
+      reportOwned ? button("share-report", "Share the report", "document", ev.document_id) : null));
+}
+
+/**
+ * The "Share" card of an event the user's organisation owns: a partner, then Share this
+ * event / Share the report; the shares in force with a Withdraw button each.
+ * onChanged(flash) reloads the page with a message.
+ */
+export function shareCard(ev, shares, flash, onChanged) {
+  const result = h("div", { id: "share-result", "aria-live": "polite" }, flash ? notice(flash.kind, flash.message, flash.fix) : null);
+  const form = partners().length
+    ? shareForm(ev, result, onChanged)
     : h("p", { class: "muted" }, "There is no other organisation on this rasd instance to share with.");
   return h("section", { class: "card card-share", id: "share-card" },
     h("div", { class: "card-head" }, h("h2", { class: "card-title" }, "Share"),
       h("span", { class: "muted" }, "the partner sees it until you withdraw it")),
     h("p", { class: "hint" }, "Sharing the event shows it with its evidence sentences; sharing the report also shows its full text and all its events.",
       ev.tlp === "RED" ? " This event is TLP:RED: share it only with the named recipients who need it." : ""),
-    body, result,
+    form, result,
     shares.length ? h("ul", { class: "share-list", id: "share-list" }, ...shares.map((s) => shareItem(s, onChanged)))
       : h("p", { class: "muted", id: "share-list-empty" }, "Not shared with any organisation."));
 }

@@ -97,14 +97,15 @@ function usersCard(onUsers) {
   const slot = h("div", { id: "users-body" }, h("p", { class: "loading" }, "Loading the users…"));
   const result = h("div", { id: "users-result", "aria-live": "polite" });
   const form = addUserForm((flash, opts) => load(flash, opts));
+  // The message shows once the table is redrawn, so what it says is what the table shows.
   async function load(flash, { keepForm = false } = {}) {
-    if (flash) show(result, flash.kind, flash.message, flash.fix);
     if (!keepForm) form.reset();
     let users;
     try {
       users = await api.get("users");
     } catch (err) {
       show(slot, "error", `The users could not be loaded: ${err.message}`, err.fix);
+      if (flash) show(result, flash.kind, flash.message, flash.fix);
       onUsers([]);
       return;
     }
@@ -112,6 +113,7 @@ function usersCard(onUsers) {
     clear(slot).append(h("div", { class: "table-wrap" }, h("table", { class: "plain users", id: "users-table" },
       h("thead", null, h("tr", null, ...["User", "Role", "Status", ""].map((t) => h("th", null, t)))),
       h("tbody", null, ...users.map((u) => userRow(u, load))))));
+    if (flash) show(result, flash.kind, flash.message, flash.fix);
   }
   load(null);
   return card("Users", slot, result, h("h3", { class: "subhead" }, "Add a user"), form);

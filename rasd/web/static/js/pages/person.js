@@ -8,6 +8,7 @@ import { auditCard, correctionsOf, inlineCorrection, lookHint, mergePanel, outco
 import { createMap, mountReloadable } from "../map.js";
 import { routeHref } from "../router.js";
 import { ACTOR_TYPES } from "../taxonomy.js";
+import { can } from "../session.js";
 
 /** Affiliations as links to the actor pages (names and types from the actor list). */
 async function affiliations(ids) {
@@ -67,14 +68,14 @@ function eventsTable(p, onDone) {
     h("thead", null, h("tr", null, h("th", null, "Date"), h("th", null, "Event"), h("th", null, "Reported role"),
       h("th", null, "What happened to them"), h("th", null, "Location"), h("th", null, ""))),
     h("tbody", null, ...sorted.flatMap((e) => {
-      const split = rowForm("Not this person…", "split-btn", columns, splitForm(p, e, onDone));
+      const split = can("analyst") ? rowForm("Not this person…", "split-btn", columns, splitForm(p, e, onDone)) : null;
       return [h("tr", { dataset: { eventId: e.event_id } },
         h("td", { class: "nowrap" }, fmtDate(e.event_date)),
         h("td", null, link(routeHref("event", e.event_id), e.sub_event_type || "event", "event-link")),
         h("td", null, e.role || "—"),
         h("td", null, statusTag(e.status)),
         h("td", null, e.location || "—"),
-        h("td", { class: "audit-act" }, split.button)), split.row];
+        h("td", { class: "audit-act" }, split && split.button)), split && split.row];
     }))));
 }
 
