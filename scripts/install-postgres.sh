@@ -20,11 +20,14 @@ die() {
 }
 
 pg_bin() {  # the server that made the cluster, else the newest installed one, else nothing
-    if [ -f "$DIR/PG_VERSION" ] && [ -d "/usr/lib/postgresql/$(cat "$DIR/PG_VERSION")/bin" ]; then
+    # A server, not just the client: postgresql-client ships /usr/lib/postgresql/N/bin
+    # too (psql), without initdb or pg_ctl.
+    if [ -f "$DIR/PG_VERSION" ] && [ -x "/usr/lib/postgresql/$(cat "$DIR/PG_VERSION")/bin/initdb" ]; then
         echo "/usr/lib/postgresql/$(cat "$DIR/PG_VERSION")/bin"
         return
     fi
-    find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1
+    find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' -type f 2>/dev/null \
+        | sort -V | tail -n 1 | xargs -r dirname
 }
 
 install_packages() {
@@ -119,7 +122,7 @@ BIN=$(pg_bin)
 if [ -z "$BIN" ]; then
     install_packages
     BIN=$(pg_bin)
-    [ -n "$BIN" ] || die "apt-get installed postgresql but no /usr/lib/postgresql/*/bin was found"
+    [ -n "$BIN" ] || die "apt-get installed postgresql but no /usr/lib/postgresql/*/bin/initdb was found"
 fi
 if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
     die "no 'postgres' user to own the cluster; reinstall Debian's postgresql-common"
