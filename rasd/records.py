@@ -12,7 +12,14 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from rasd.taxonomy import (
     DEFAULT_TLP,
@@ -43,6 +50,10 @@ def _tlp(v: str) -> str:
     return v
 
 
+#: A TLP 2.0 marking (CLEAR, GREEN, AMBER, AMBER+STRICT or RED), checked on validation.
+Marking = Annotated[str, AfterValidator(_tlp)]
+
+
 class Document(Record):
     id: str
     text: str
@@ -52,12 +63,7 @@ class Document(Record):
     published_at: date | None = None
     language: str = "en"
     org: str = LOCAL_ORG  # the owning organisation
-    tlp: str = DEFAULT_TLP  # TLP 2.0 marking of the report and everything coded from it
-
-    @field_validator("tlp")
-    @classmethod
-    def _marking(cls, v: str) -> str:
-        return _tlp(v)
+    tlp: Marking = DEFAULT_TLP  # TLP 2.0 marking of the report and everything coded from it
 
     def owned_by(self, org: str, tlp: str) -> Document:
         """This report as stored by ``org`` with marking ``tlp`` (its id follows the owner)."""
@@ -182,12 +188,7 @@ class Event(Record):
     evidence: tuple[Evidence, ...] = ()
     created_at: datetime | None = None
     org: str = LOCAL_ORG  # owner and marking: always those of the event's document
-    tlp: str = DEFAULT_TLP
-
-    @field_validator("tlp")
-    @classmethod
-    def _marking(cls, v: str) -> str:
-        return _tlp(v)
+    tlp: Marking = DEFAULT_TLP
 
     @field_validator("time_precision")
     @classmethod
@@ -326,7 +327,7 @@ class Org(Record):
 
     id: str  # short slug: "fctd", "rsa"
     name: str
-    default_tlp: str = DEFAULT_TLP
+    default_tlp: Marking = DEFAULT_TLP
 
     @field_validator("id")
     @classmethod
@@ -336,11 +337,6 @@ class Org(Record):
                 f"organisation id must be 1-64 lower-case letters, digits or '-'; got {v!r}"
             )
         return v
-
-    @field_validator("default_tlp")
-    @classmethod
-    def _marking(cls, v: str) -> str:
-        return _tlp(v)
 
 
 class User(Record):

@@ -133,17 +133,12 @@ def get_viewer(
     return Viewer(org=user.org, user=user.id, role=user.role, feeds=feeds)
 
 
-def get_store(
-    state: Annotated[ApiState, Depends(get_state)],
-    viewer: Annotated[Viewer | None, Depends(get_viewer)],
-) -> Store:
-    return state.kstore() if viewer is None else state.kstore().scoped(viewer)
-
-
 def get_kstore(
     state: Annotated[ApiState, Depends(get_state)],
     viewer: Annotated[Viewer | None, Depends(get_viewer)],
 ) -> KStore:
+    """The store as the signed-in user may see it (StoreDep and KStoreDep alike: one
+    scoped view per request)."""
     return state.kstore() if viewer is None else state.kstore().scoped(viewer)
 
 
@@ -174,7 +169,7 @@ StateDep = Annotated[ApiState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 ViewerDep = Annotated[Viewer | None, Depends(get_viewer)]
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_kstore)]
 KStoreDep = Annotated["KStore", Depends(get_kstore)]
 SystemStoreDep = Annotated["KStore", Depends(get_system_store)]
 AccessDep = Annotated[AccessStore, Depends(get_access)]
