@@ -6,18 +6,17 @@ This is the only module that reads environment variables.
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_cache_dir, user_data_dir
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from rasd.exceptions import ConfigError
-
-DEFAULT_SECRET = "change-me-development-only"
 
 
 class Settings(BaseSettings):
@@ -30,7 +29,6 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("rasd")))
     cache_dir: Path = Field(default_factory=lambda: Path(user_cache_dir("rasd")))
     pipeline_config: Path | None = None  # TOML file; empty: built-in default
-    secret_key: str = DEFAULT_SECRET
     shared_data_dir: Path = Path("../shared/data")
     log_level: str = "WARNING"
     host: str = "127.0.0.1"  # `rasd serve` listens here (loopback: this machine only)
@@ -44,6 +42,35 @@ class Settings(BaseSettings):
     token_days: int = Field(default=90, ge=1, le=3650)  # lifetime of a new API token
     login_max_failures: int = Field(default=5, ge=1)  # per username and per address...
     login_window_minutes: int = Field(default=15, ge=1)  # ...within this window
+    # Request bodies over this are refused (413) while they stream; a report upload
+    # (POST /api/documents) keeps the pipeline config's [input] max_file_mb instead.
+    max_body_kb: int = Field(default=64, ge=1, le=1024 * 1024)
+    # Addresses (or networks, e.g. 10.0.0.0/8) of reverse proxies whose X-Forwarded-For
+    # is believed; empty: the client address is the peer's, X-Forwarded-For is ignored.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise _setting_error(exc) from None
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):  # RASD_TRUSTED_PROXIES="10.0.0.1, 10.1.0.0/16"
+            return tuple(p.strip() for p in value.split(",") if p.strip())
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or network") from None
+        return value
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -59,13 +86,21 @@ class Settings(BaseSettings):
                 "unset RASD_AUTH (sign-in is required by default); create users with "
                 "`rasd user create`",
             )
-        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
-            raise ConfigError(
-                "RASD_SECRET_KEY",
-                "the default development secret is set in production",
-                "set RASD_SECRET_KEY to a long random value, e.g. "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`",
-            )
+
+
+_SETTING_FIXES = {
+    "environment": "set it to development, test or production",
+    "auth": "set it to required (the default) or off (development only)",
+    "trusted_proxies": "list proxy addresses or networks, comma-separated, e.g. 10.0.0.1,10.2.0.0/16",
+}
+
+
+def _setting_error(exc: ValidationError) -> ConfigError:
+    """The first bad setting as a ConfigError naming its variable and the fix."""
+    first = exc.errors(include_url=False)[0]
+    field = str(first["loc"][0]) if first["loc"] else "settings"
+    fix = _SETTING_FIXES.get(field, "correct it (see docs/configuration.md)")
+    return ConfigError(f"RASD_{field.upper()}", first["msg"].removeprefix("Value error, "), fix)
 
 
 class _Section(BaseModel):

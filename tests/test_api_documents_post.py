@@ -288,8 +288,9 @@ def test_api_documents_post_body_too_large(tmp_path: Path, store: SqlStore) -> N
         _app(store, _pipeline_toml(tmp_path, "[input]\nmax_file_mb = 0.001\n"))
     ) as client:
         huge = {"text": "x" * 200_000, "published_at": "2023-09-27"}
-        response = client.post("/api/documents", json=huge)
-        assert _loc(response) == [["body", "text"]]
+        response = client.post("/api/documents", json=huge)  # over the body cap: not read
+        assert response.status_code == 413
+        assert "max_file_mb" in response.json()["fix"]
         big = {"text": REPORT + " padding" * 200, "published_at": "2023-09-27"}
         response = client.post("/api/documents", json=big)  # under the body cap, over the limit
         assert _loc(response) == [["body", "text"]]

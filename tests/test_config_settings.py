@@ -6,20 +6,45 @@ import tomllib
 
 import pytest
 
-from rasd.config import DEFAULT_SECRET, PipelineConfig, Settings
+from rasd.config import PipelineConfig, Settings
 from rasd.exceptions import ConfigError
 
 
-def test_config_settings_production_refuses_default_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_settings_no_unused_secret_key() -> None:
+    """RASD_SECRET_KEY was checked at start-up but never used (issue 12, defect 17):
+    sessions and tokens are random secrets kept as digests, nothing is signed."""
+    assert "secret_key" not in Settings.model_fields
+
+
+def test_config_settings_production_starts_with_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RASD_ENVIRONMENT", "production")
-    settings = Settings()
-    assert settings.secret_key == DEFAULT_SECRET
-    with pytest.raises(ConfigError, match="RASD_SECRET_KEY"):
-        settings.check_safe()
+    Settings().check_safe()
 
 
-def test_config_settings_development_allows_default_secret() -> None:
-    Settings(environment="development").check_safe()
+@pytest.mark.parametrize(
+    ("variable", "value", "fix"),
+    [
+        ("RASD_ENVIRONMENT", "prod", "development, test or production"),
+        ("RASD_AUTH", "maybe", "required"),
+        ("RASD_PORT", "eighty", "docs/configuration.md"),
+        ("RASD_MAX_BODY_KB", "0", "docs/configuration.md"),
+        ("RASD_TRUSTED_PROXIES", "10.0.0.1,proxy.local", "comma-separated"),
+    ],
+)
+def test_config_settings_bad_value_names_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, fix: str
+) -> None:
+    """A bad value is a ConfigError naming the variable and the fix, not a traceback."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as info:
+        Settings()
+    assert info.value.subject == variable
+    assert fix in info.value.fix
+
+
+def test_config_settings_trusted_proxies_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASD_TRUSTED_PROXIES", "10.0.0.1, 10.2.0.0/16")
+    assert Settings().trusted_proxies == ("10.0.0.1", "10.2.0.0/16")
 
 
 def test_config_settings_database_url_default_is_user_data_dir(tmp_path) -> None:

@@ -3,8 +3,12 @@
 ``create_app()`` only builds the app: the store is opened (and migrated) when the
 app starts (lifespan) and the pipeline on the first POST of a document. Every
 response carries a Content-Security-Policy that lets the page run only its own
-scripts and styles (report text is untrusted: nothing in it can ever run) and
-``X-Content-Type-Options: nosniff``.
+scripts and styles (report text is untrusted: nothing in it can ever run),
+``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``; in
+production also ``Strict-Transport-Security``. Every ``/api`` answer carries
+``Cache-Control: no-store`` (it may hold AMBER or RED reporting, which no browser or
+proxy cache may keep). 500 answers carry the same headers. Requests pass
+:class:`rasd.api.limits.RequestGuard` first (NULs, sign-in before bodies, body caps).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rasd import __version__
 from rasd.api import errors
 from rasd.api.deps import ApiState
+from rasd.api.limits import RequestGuard
 from rasd.api.routers import (
     actors,
     admin,
@@ -61,7 +66,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """The rasd API (and UI). ``store`` defaults to the one in ``settings`` (opened at startup)."""
     settings = settings or Settings()
     settings.check_safe()
-    csp = content_security_policy(settings.tile_url)
+    headers = security_headers(settings)
     app = FastAPI(
         title="rasd",
         version=__version__,
@@ -71,14 +76,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         redoc_url=None,
     )
     app.state.rasd = ApiState(settings, store)
-    errors.install(app)
+    errors.install(app, [*headers, API_CACHE])
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
     _offline_docs(app)
     static = static_dir()
     if static is not None:
         app.mount("/", StaticFiles(directory=static, html=True), name="ui")
-    app.add_middleware(SecurityHeaders, csp=csp)
+    app.add_middleware(RequestGuard, state=app.state.rasd)
+    app.add_middleware(SecurityHeaders, headers=headers)
     return app
 
 
@@ -155,25 +161,42 @@ def content_security_policy(tile_url: str = "") -> str:
     )
 
 
-class SecurityHeaders:
-    """Pure ASGI middleware (streaming-safe) adding the CSP and nosniff to every response."""
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+API_CACHE = ("Cache-Control", "no-store")
 
-    def __init__(self, app: ASGIApp, csp: str) -> None:
+
+def security_headers(settings: Settings) -> list[tuple[str, str]]:
+    """The headers of every answer (HSTS in production only: development runs on http)."""
+    headers = [
+        ("Content-Security-Policy", content_security_policy(settings.tile_url)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+    ]
+    return [*headers, HSTS] if settings.environment == "production" else headers
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (streaming-safe) adding the security headers to every response,
+    and ``Cache-Control: no-store`` to every ``/api`` answer."""
+
+    def __init__(self, app: ASGIApp, headers: list[tuple[str, str]]) -> None:
         self.app = app
-        self.headers = [
-            (b"content-security-policy", csp.encode("latin-1")),
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
-        ]
+        self.headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in headers]
+        self.api_cache = (API_CACHE[0].lower().encode(), API_CACHE[1].encode())
+        self.names = {k for k, _ in self.headers}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        api = scope["path"].startswith("/api/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.headers]
+                extra = [self.api_cache] if api else []
+                names = self.names | {k for k, _ in extra}
+                sent = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message["headers"] = [*sent, *self.headers, *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

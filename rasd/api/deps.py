@@ -118,6 +118,11 @@ def get_settings(state: Annotated[ApiState, Depends(get_state)]) -> Settings:
 
 
 def get_principal(request: Request, state: Annotated[ApiState, Depends(get_state)]) -> Principal:
+    """Who is asking; a change was already authenticated before its body was read
+    (:class:`rasd.api.limits.RequestGuard`), so it is not looked up twice."""
+    early = getattr(request.state, "principal", None)
+    if isinstance(early, Principal):
+        return early
     return authenticate(request, state)
 
 
