@@ -103,9 +103,18 @@ def ingest_cmd(
         str | None,
         typer.Option(
             help="TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED "
-            "(default: the organisation's default_tlp)."
+            "(default: the organisation's default_tlp). A report already stored keeps "
+            "its marking unless --tlp is given."
         ),
     ] = None,
+    allow_downgrade: Annotated[
+        bool,
+        typer.Option(
+            "--allow-downgrade",
+            help="Let --tlp lower the marking of reports already stored (audited); "
+            "without it a lower marking is refused.",
+        ),
+    ] = False,
 ) -> None:
     """Extract events from reports and store them (idempotent: re-ingesting changes nothing).
 
@@ -114,6 +123,7 @@ def ingest_cmd(
     from rasd.engine import shared_pipeline
     from rasd.ingest import read_paths
     from rasd.service import ingest, open_store, owned
+    from rasd.store.markings import MarkingRule
 
     cfg = _config(config)
     pipeline = shared_pipeline(cfg)
@@ -121,7 +131,8 @@ def ingest_cmd(
     with open_store(settings) as store, _progress() as progress:
         records = owned(store, read_paths(paths, cfg.input), org or settings.org, tlp)
         task = progress.add_task("ingesting", total=len(records))
-        summary = ingest(pipeline, store, records, on_progress=lambda _s: progress.advance(task))
+        rule = MarkingRule(explicit=tlp is not None, allow_downgrade=allow_downgrade)
+        summary = ingest(pipeline, store, records, lambda _s: progress.advance(task), marking=rule)
     for p in summary.problems:
         _report_problem(p)
     out.print(

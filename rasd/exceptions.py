@@ -62,6 +62,11 @@ class Conflict(RasdError):
     """A name or id that must be unique is taken (a username, an organisation id)."""
 
 
+class MarkingDowngrade(Conflict):
+    """A re-added report would lower its stored TLP marking without the explicit
+    permission (``--allow-downgrade``, ``allow_downgrade=true``) (HTTP 409)."""
+
+
 class AuthError(RasdError):
     """Who is asking is unknown: no, a wrong, an expired or a revoked credential (HTTP 401)."""
 

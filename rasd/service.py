@@ -18,8 +18,10 @@ from rasd.knowledge.dedup import KStore
 from rasd.knowledge.write import Knowledge, save_extraction
 from rasd.pipeline.base import Pipeline
 from rasd.records import Document, Event, IngestProblem
+from rasd.store import markings
 from rasd.store.abase import AccessStore
 from rasd.store.base import EventQuery, Store
+from rasd.store.markings import MarkingRule
 from rasd.store.sql import SqlStore
 from rasd.taxonomy import tlp_rank
 
@@ -81,25 +83,81 @@ def ingest(
     store: KStore,
     records: Iterable[Document | IngestProblem],
     on_progress: Callable[[str], None] | None = None,
+    marking: MarkingRule | None = None,
 ) -> IngestSummary:
     """Extract and store each document atomically (with corrections, links and persons);
-    bad input is reported, never fatal."""
+    bad input is reported, never fatal. A report already stored keeps its text and, unless
+    ``marking`` says otherwise, its marking (:mod:`rasd.store.markings`)."""
     summary = IngestSummary()
     knowledge = Knowledge.from_config(pipeline.config)
-    for item in extract_records(pipeline, records):
+    rule = marking or MarkingRule()
+    lowered: dict[str, markings.Settled] = {}
+    for item in extract_records(pipeline, _settled(store, records, rule, summary, lowered)):
         if isinstance(item, IngestProblem):
             summary.problems.append(item)
         else:
-            result = save_extraction(store, item.document, item.events, (), knowledge).result
-            summary.documents += 1
-            summary.new_documents += int(result.new_document)
-            summary.events_added += result.events_added
-            summary.events_unchanged += result.events_unchanged
-            summary.events_removed += result.events_removed
+            with markings.permitted(lowered.pop(item.document.id, markings.Settled(item.document))):
+                _save(store, item, knowledge, summary)
             summary.warnings.extend(item.warnings)
         if on_progress is not None:
             on_progress(item.source if isinstance(item, IngestProblem) else item.document.source)
     return summary
+
+
+def _settled(
+    store: KStore,
+    records: Iterable[Document | IngestProblem],
+    rule: MarkingRule,
+    summary: IngestSummary,
+    lowered: dict[str, markings.Settled],
+) -> Iterator[Document | IngestProblem]:
+    """Each document with the marking it is stored with; a refused downgrade as a problem.
+    ``lowered``: each allowed downgrade by document id."""
+    for record in records:
+        if isinstance(record, IngestProblem):
+            yield record
+            continue
+        try:
+            settled = markings.settle(markings.stored_copy(store, record.id), record, rule)
+        except RasdError as exc:
+            yield IngestProblem(source=record.source, message=_said(exc), fix=exc.fix)
+            continue
+        if settled.lowered_from is not None:
+            lowered[record.id] = settled
+        if settled.note is not None:
+            summary.warnings.append(settled.note)
+        yield settled.document
+
+
+def _save(store: KStore, item: Extraction, knowledge: Knowledge, summary: IngestSummary) -> None:
+    """Store one extraction; a store error is reported as a problem of that document and
+    the batch goes on."""
+    try:
+        result = save_extraction(store, item.document, item.events, (), knowledge).result
+    except Exception as exc:  # one document that cannot be stored never stops the batch
+        summary.problems.append(store_problem(item.document, exc))
+        return
+    summary.documents += 1
+    summary.new_documents += int(result.new_document)
+    summary.events_added += result.events_added
+    summary.events_unchanged += result.events_unchanged
+    summary.events_removed += result.events_removed
+
+
+def store_problem(document: Document, exc: Exception) -> IngestProblem:
+    """The problem line of a document that could not be stored (nothing of it was)."""
+    if isinstance(exc, RasdError):
+        return IngestProblem(source=document.source, message=_said(exc), fix=exc.fix)
+    log.exception("storing %s failed", document.id)
+    return IngestProblem(
+        source=document.source,
+        message=f"document {document.id} could not be stored ({type(exc).__name__}: {exc})",
+        fix="this is a bug in rasd: report it with the file; the rest of the batch went on",
+    )
+
+
+def _said(exc: RasdError) -> str:
+    return f"{exc.subject}: {exc.problem}"
 
 
 def owned(

@@ -398,8 +398,7 @@ class AccessSql:
         """Entries are not checked against the organisations: the log never refuses a line."""
         if not entries:
             return
-        now = _now()
-        rows = [_to_audit_row(shaped_entry(e, None, now)) for e in entries]
+        rows = audit_rows(entries)
         with self._errors("writing the audit log"), self._session(writing=True) as s:
             s.add_all(rows)
             s.commit()
@@ -494,6 +493,13 @@ def _to_share(row: ShareRow) -> Share:
         created_at=_aware(row.created_at),
         withdrawn_at=_aware(row.withdrawn_at),
     )
+
+
+def audit_rows(entries: Sequence[AuditEntry]) -> list[AuditRow]:
+    """The rows of these entries as :meth:`AccessSql.audit` writes them (also used to write
+    an entry in the transaction of the change it records)."""
+    now = _now()
+    return [_to_audit_row(shaped_entry(e, None, now)) for e in entries]
 
 
 def _to_audit_row(entry: AuditEntry) -> AuditRow:

@@ -9,8 +9,8 @@ from types import TracebackType
 from typing import Self
 
 from rasd.records import Actor, Document, Event, Mention, Viewer
+from rasd.store import markings, visibility
 from rasd.store import query as q
-from rasd.store import visibility
 from rasd.store.amemory import AccessMemory
 from rasd.store.auditing import ReadAudit
 from rasd.store.base import (
@@ -87,10 +87,13 @@ class MemoryStore(ScopedKnowledge, KnowledgeMemory, ReadAudit, AccessMemory):
         self, document: Document, events: Sequence[Event], mentions: Sequence[Mention] = ()
     ) -> AddResult:
         """Compute the new state first, then swap it in: a failure changes nothing."""
-        checked = check_events(document, events)
         previous = self._documents.get(document.id)
         if previous is not None and previous.org != document.org:
             raise foreign_document(document.id, previous.org, document.org)
+        entry = None
+        if previous is not None:  # never a new text, never a lower marking unless permitted
+            document, entry = markings.guard(previous.text, previous.tlp, document)
+        checked = check_events(document, events)
         old = {i: self._events[i] for i in self._by_document.get(document.id, [])}
         for event in checked:
             other = self._events.get(event.id)
@@ -107,6 +110,7 @@ class MemoryStore(ScopedKnowledge, KnowledgeMemory, ReadAudit, AccessMemory):
         self._documents[document.id] = document
         self._mentions[document.id] = tuple(mentions)
         removed = len(set(old) - new_ids)
+        self.audit([entry] if entry is not None else [])
         return AddResult(document.id, is_new, len(stored) - unchanged, unchanged, removed)
 
     @staticmethod

@@ -31,7 +31,7 @@ from rasd.exceptions import StoreError
 from rasd.records import Document, Event, Mention, Viewer
 from rasd.store import mapping, schema, write
 from rasd.store import query as q
-from rasd.store.asql import AccessSql
+from rasd.store.asql import AccessSql, audit_rows
 from rasd.store.auditing import ReadAudit
 from rasd.store.base import (
     ActorCount,
@@ -193,7 +193,8 @@ class SqlStore(ScopedKnowledge, KnowledgeSql, ReadAudit, AccessSql):
     ) -> AddResult:
         checked = check_events(document, events)
         with self._errors(f"storing document {document.id}"), self._session(writing=True) as s:
-            result = write.add_document(s, document, checked, mentions)
+            result, entry = write.add_document(s, document, checked, mentions)
+            s.add_all(audit_rows([entry] if entry is not None else []))
             s.commit()
         return result
 

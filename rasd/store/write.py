@@ -15,10 +15,10 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from rasd.records import Document, Event, Mention
-from rasd.store import mapping, textindex
+from rasd.records import AuditEntry, Document, Event, Mention
+from rasd.store import mapping, markings, textindex
 from rasd.store.base import AddResult
-from rasd.store.common import foreign_document, foreign_event, same_event
+from rasd.store.common import check_events, foreign_document, foreign_event, same_event
 from rasd.store.models import (
     ActorRow,
     DocumentRow,
@@ -41,16 +41,22 @@ EVENT_CHILDREN = (EventActorRow, PersonRow, EvidenceRow, EventClusterRow, Person
 
 def add_document(
     session: Session, document: Document, events: Sequence[Event], mentions: Sequence[Mention]
-) -> AddResult:
-    """Write or update the document row, then replace its events by ``events``."""
+) -> tuple[AddResult, AuditEntry | None]:
+    """Write or update the document row, then replace its events by ``events``.
+
+    A stored text is never replaced and a stored marking never lowered unless permitted
+    (:func:`rasd.store.markings.guard`); the audit entry of a permitted downgrade is
+    returned, for the caller to write in the same transaction."""
     now = datetime.now(UTC)
     row = session.get(DocumentRow, document.id)
-    is_new = row is None
+    is_new, entry = row is None, None
     if row is None:
         session.add(mapping.document_to_row(document, now))
     elif row.org != document.org:
         raise foreign_document(document.id, row.org, document.org)
     else:
+        document, entry = markings.guard(row.text, row.tlp, document)
+        events = check_events(document, events)
         mapping.update_document_row(row, document)
     session.flush()
     old = _stored_events(session, document.id)
@@ -64,7 +70,7 @@ def add_document(
     _replace_mentions(session, document.id, mentions)
     session.flush()
     removed = len(set(old) - {e.id for e in events})
-    return AddResult(document.id, is_new, len(fresh), len(keep), removed)
+    return AddResult(document.id, is_new, len(fresh), len(keep), removed), entry
 
 
 def _stored_events(session: Session, document_id: str) -> dict[str, Event]:

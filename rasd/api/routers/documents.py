@@ -44,11 +44,14 @@ from rasd.ingest import read_path, read_stdin_text
 from rasd.knowledge.dedup import KStore
 from rasd.knowledge.write import Knowledge, save_extraction
 from rasd.records import Document, IngestProblem
+from rasd.store import markings
 from rasd.store.base import EventQuery
+from rasd.store.markings import MarkingRule, Settled
 
 router = APIRouter(tags=["documents"])
 
 _FIELDS = ("title", "source", "url", "published_at")
+_FLAG = "allow_downgrade=true (with tlp)"
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 _REQUEST_BODY: dict[str, Any] = {
     "required": True,
@@ -81,8 +84,19 @@ async def post_document(
     load_pipeline: PipelineLoaderDep,
     dry_run: Annotated[bool, Query(description="true: extract only, save nothing")] = False,
     tlp: Annotated[
-        Tlp | None, Query(description="marking; default: your organisation's default_tlp")
+        Tlp | None,
+        Query(
+            description="marking; default: your organisation's default_tlp (a report "
+            "already stored keeps its marking unless tlp is given)"
+        ),
     ] = None,
+    allow_downgrade: Annotated[
+        bool,
+        Query(
+            description="true: let tlp lower the marking of a report already stored "
+            "(audited); without it a lower marking is refused with 409"
+        ),
+    ] = False,
 ) -> ExtractionOut:
     """Extract the events of one report and (unless ``dry_run``) store them.
 
@@ -103,8 +117,11 @@ async def post_document(
         document = await _from_json(request, config)
     _require_date(document, config)
     document = document.owned_by(org.id, tlp or org.default_tlp)
+    rule = MarkingRule(tlp is not None, allow_downgrade, flag=_FLAG, user=principal.user.id)
+    settled = await run_in_threadpool(_settle, system, document, rule)
+    document = settled.document
     out = await run_in_threadpool(
-        _extract, (store, system), knowledge, load_pipeline, document, dry_run
+        _extract, (store, system), knowledge, load_pipeline, settled, dry_run
     )
     if not dry_run:
         items = [document.id, *(e.id for e in out.events)]
@@ -239,11 +256,16 @@ def _require_date(document: Document, config: PipelineConfig) -> None:
 # -- extraction ----------------------------------------------------------------------------
 
 
+def _settle(system: KStore, document: Document, rule: MarkingRule) -> Settled:
+    """The marking the report is stored with (MarkingDowngrade, 409, for a refused one)."""
+    return markings.settle(markings.stored_copy(system, document.id), document, rule)
+
+
 def _extract(
     stores: tuple[KStore, KStore],
     knowledge: Knowledge,
     load_pipeline: PipelineLoader,
-    document: Document,
+    settled: Settled,
     dry_run: bool,
 ) -> ExtractionOut:
     """Run the pipeline; unless ``dry_run``, save through the one write path (corrections
@@ -252,11 +274,13 @@ def _extract(
     from rasd.engine import process
 
     store, system = stores
+    document = settled.document
     doc = process(load_pipeline(), document)
     if dry_run:
         details = [event_detail(e, doc.document) for e in doc.events]
     else:
-        saved = save_extraction(system, doc.document, doc.events, (), knowledge).events
+        with markings.permitted(settled):
+            saved = save_extraction(system, doc.document, doc.events, (), knowledge).events
         details = [detail_out(store, store.get_event(e.id)) for e in saved]
     return ExtractionOut(
         document=document_out(doc.document),
