@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from itertools import islice
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from rasd.config import PipelineConfig, Settings
 from rasd.exceptions import RasdError, describe
-from rasd.records import Event, IngestProblem
+from rasd.records import Document, Event, IngestProblem
 from rasd.render import events_table
+
+if TYPE_CHECKING:
+    from rasd.store.abase import AccessStore
 
 app = typer.Typer(
     name="rasd",
@@ -46,7 +52,23 @@ def _config(path: Path | None) -> PipelineConfig:
 
 def _report_problem(p: IngestProblem) -> None:
     where = f"{p.source}:{p.line}" if p.line is not None else p.source
-    err.print(f"[yellow]skipped[/] {where}: {p.message}.\n  fix: {p.fix}", highlight=False)
+    text = escape(f"{where}: {p.message}.\n  fix: {p.fix}")  # user text and hints stay literal
+    err.print(f"[yellow]skipped[/] {text}", highlight=False)
+
+
+def _nothing_read(documents: int, problems: int) -> None:
+    """Exit 1 when inputs were given but every one of them was skipped."""
+    if documents == 0 and problems:
+        err.print(f"error: nothing was read: all {problems} input(s) were skipped", markup=False)
+        raise typer.Exit(1)
+
+
+def _read_stdin(cfg: PipelineConfig, published: date | None) -> Iterator[Document | IngestProblem]:
+    """Standard input as bytes, at most the file limit + 1 byte: decoded, never a traceback."""
+    from rasd import ingest
+
+    data = sys.stdin.buffer.read(ingest.limit_bytes(cfg.input) + 1)
+    return ingest.read_stdin_bytes(data, cfg.input, published_at=published)
 
 
 def _print_table(events: list[Event]) -> None:
@@ -71,19 +93,20 @@ def extract(
     from rasd.service import Extraction, extract_records, write_events
 
     cfg = _config(config)
-    if path == "-":
-        pub = date.fromisoformat(published) if published else None
-        records = ingest.read_stdin_text(sys.stdin.read(), published_at=pub, config=cfg.input)
-    else:
-        records = ingest.read_paths([path], cfg.input)
+    pub = _date_opt("--published", published)
+    records = _read_stdin(cfg, pub) if path == "-" else ingest.read_paths([path], cfg.input)
     events: list[Event] = []
+    read = problems = 0
     for item in extract_records(shared_pipeline(cfg), records):
         if isinstance(item, IngestProblem):
+            problems += 1
             _report_problem(item)
         elif isinstance(item, Extraction):
+            read += 1
             events.extend(item.events)
             for w in item.warnings:
-                err.print(f"[yellow]warning[/] {w}", highlight=False)
+                err.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
+    _nothing_read(read, problems)
     if fmt == "table":
         _print_table(events)
     else:
@@ -120,17 +143,18 @@ def ingest_cmd(
 
     Example: rasd ingest reports/ feed.jsonl --org fctd --tlp AMBER
     """
+    from rasd.batch.sources import count_records
     from rasd.engine import shared_pipeline
     from rasd.ingest import read_paths
-    from rasd.service import ingest, open_store, owned
+    from rasd.service import ingest, open_store
     from rasd.store.markings import MarkingRule
 
     cfg = _config(config)
     pipeline = shared_pipeline(cfg)
     settings = _settings()
     with open_store(settings) as store, _progress() as progress:
-        records = owned(store, read_paths(paths, cfg.input), org or settings.org, tlp)
-        task = progress.add_task("ingesting", total=len(records))
+        records = _owned_stream(store, read_paths(paths, cfg.input), org or settings.org, tlp)
+        task = progress.add_task("ingesting", total=count_records(paths))
         rule = MarkingRule(explicit=tlp is not None, allow_downgrade=allow_downgrade)
         summary = ingest(pipeline, store, records, lambda _s: progress.advance(task), marking=rule)
     for p in summary.problems:
@@ -140,6 +164,20 @@ def ingest_cmd(
         f"{summary.events_added} events added, {summary.events_unchanged} unchanged, "
         f"{summary.events_removed} removed, {len(summary.problems)} skipped"
     )
+    _nothing_read(summary.documents, len(summary.problems))
+
+
+def _owned_stream(
+    store: AccessStore, records: Iterable[Document | IngestProblem], org: str, tlp: str | None
+) -> Iterator[Document | IngestProblem]:
+    """``service.owned`` a few records at a time: documents stream through, never all
+    in memory at once. The organisation and marking are checked before anything is read."""
+    from rasd.service import owned
+
+    owned(store, [], org, tlp)
+    source = iter(records)
+    while chunk := list(islice(source, 32)):
+        yield from owned(store, chunk, org, tlp)
 
 
 def _progress() -> Progress:
@@ -164,7 +202,7 @@ def events(
     country: Annotated[str | None, typer.Option(help="Country name or ISO alpha-2 code.")] = None,
     admin1: Annotated[str | None, typer.Option(help="First-level region, e.g. Anbar.")] = None,
     near: Annotated[str | None, typer.Option(help="LAT,LON,KM: within KM of a point.")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    limit: Annotated[int | None, typer.Option(min=0, help="At most this many events.")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """List stored events that match the filters.
@@ -185,7 +223,7 @@ def events(
         actor=actor,
         country=country,
         admin1=admin1,
-        near=parse_near(near) if near else None,
+        near=_near_opt(near, parse_near),
         limit=limit,
     )
     with open_store(_settings()) as store:
@@ -194,6 +232,22 @@ def events(
             _print_table(list(found))
         else:
             write_events(found, fmt, sys.stdout)
+
+
+def _near_opt(
+    value: str | None, parse: Callable[[str], tuple[float, float, float]]
+) -> tuple[float, float, float] | None:
+    if value is None:
+        return None
+    lat, lon, km = parse(value)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= km <= 20_050):
+        raise RasdError(
+            f"--near {value!r}",
+            "is out of range",
+            "write LAT,LON,KM with LAT in -90..90, LON in -180..180 and KM in 0..20050, "
+            "e.g. --near 35.47,44.39,25",
+        )
+    return lat, lon, km
 
 
 def _date_opt(name: str, value: str | None) -> date | None:

@@ -156,7 +156,10 @@ def _user(store: AccessStore, username: str) -> User:
 def token_create(
     username: Annotated[str, typer.Argument(help="Whose token.")],
     name: Annotated[str, typer.Option(help="What it is for.")] = "",
-    days: Annotated[int | None, typer.Option(help="Lifetime (default RASD_TOKEN_DAYS).")] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(min=1, max=3650, help="Lifetime in days, 1-3650 (default RASD_TOKEN_DAYS)."),
+    ] = None,
 ) -> None:
     """Create an API token and print it (this once).
 
@@ -168,6 +171,8 @@ def token_create(
     settings = _settings()
     with open_store(settings) as store:
         user = _user(store, username)
-        info, secret = issue_token(store, user, name, days or settings.token_days)
+        info, secret = issue_token(
+            store, user, name, days if days is not None else settings.token_days
+        )
     out.print(f"token {info.id} for {username}, expires {info.expires_at:%Y-%m-%d}:")
     out.print(secret, highlight=False, soft_wrap=True)

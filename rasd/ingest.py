@@ -28,6 +28,13 @@ Formats (by extension, case-insensitive; ``.gz`` may follow ``.txt`` and ``.json
 directories
     Read recursively in sorted order, hidden files and folders skipped.
 
+Only regular files are read (a FIFO, a device or a symbolic link to one is a
+problem, never read), and at most ``max_file_mb`` + 1 byte of each (after
+decompression for ``.gz``), so the cap holds even for a file that lies about or
+changes its size. A report longer than :data:`MAX_CHARS` characters, a line with
+a lone surrogate escape, and a publication date outside
+:data:`EARLIEST_DATE`..:data:`LATEST_DATE` are problems too.
+
 ``Document.source`` is the ``source`` header/field when given, else the file path
 (``path:line`` for JSONL lines). Ids are content hashes of the normalised text.
 """
@@ -37,6 +44,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import stat
+import zlib
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -60,6 +69,10 @@ _FORMATS: dict[str, Format] = {
 _GZIP_OK = {".txt", ".text", ".jsonl", ".ndjson", ".html", ".htm"}
 _CONVERT = "convert it to .txt, .html or .jsonl (UTF-8)"
 _DATE_FIX = "write the first line as `date YYYY-MM-DD` (e.g. `date 2023-09-27`)"
+_PAIR_FIX = "fix the escaping: \\uD800-\\uDFFF escapes must come in pairs (high, then low)"
+MAX_CHARS = 1_000_000  # one report's text, in characters (spaCy's default max_length)
+EARLIEST_DATE = date(1800, 1, 1)  # publication dates outside these are typos
+LATEST_DATE = date(2200, 12, 31)
 
 
 class _Bad(Exception):
@@ -101,7 +114,7 @@ def read_path(path: Path, config: InputConfig | None = None) -> Iterator[IngestR
             )
         for child in children:
             yield from _read_file(child, config)
-    elif path.exists():
+    elif path.exists() or path.is_symlink():  # a dangling link is reported as one
         yield from _read_file(path, config)
     else:
         yield IngestProblem(
@@ -130,12 +143,39 @@ def read_stdin_text(
         _check_size(size, config)
         if not text.strip():
             raise _Bad("is empty", "pass the report text (or a file path)")
+        if published_at is not None:
+            _check_date(published_at, None)
         for record in _parse(text, fmt, source, config):
             if published_at is not None and isinstance(record, Document):
                 record = record.model_copy(update={"published_at": published_at})
             yield record
     except _Bad as bad:
         yield bad.problem(source)
+
+
+def read_stdin_bytes(
+    data: bytes,
+    config: InputConfig | None = None,
+    *,
+    source: str = "<stdin>",
+    fmt: Format = "txt",
+    published_at: date | None = None,
+) -> Iterator[IngestRecord]:
+    """:func:`read_stdin_text` for raw bytes (at most the cap + 1 of them): not UTF-8,
+    binary or too large is a problem naming ``source``, never an exception."""
+    config = config or InputConfig()
+    try:
+        _check_size(len(data), config)
+        text = decode(data)
+    except _Bad as bad:
+        yield bad.problem(source)
+        return
+    yield from read_stdin_text(text, config, source=source, fmt=fmt, published_at=published_at)
+
+
+def limit_bytes(config: InputConfig) -> int:
+    """The most bytes one file (or stdin, or a JSONL line) may have."""
+    return int(config.max_file_mb * 1024 * 1024)
 
 
 # --------------------------------------------------------------------------- files
@@ -178,39 +218,114 @@ def _ext_label(path: Path) -> str:
     return ext or "(no extension)"
 
 
+_SIZE_FIX = (
+    "split it into smaller files (one report per file or per JSONL line), "
+    "or raise max_file_mb in the [input] table of the pipeline config"
+)
+
+
 def _check_size(size: int, config: InputConfig) -> None:
-    limit = int(config.max_file_mb * 1024 * 1024)
+    _check_limit(size, limit_bytes(config))
+
+
+def _check_limit(size: int, limit: int) -> None:
     if size > limit:
-        raise _Bad(
-            f"is {size / 1048576:.1f} MB, larger than the {config.max_file_mb:g} MB limit",
-            "split it into smaller files (one report per file or per JSONL line), "
-            "or raise [input] max_file_mb in the pipeline config",
-        )
+        raise _Bad(f"is {_human(size)}, larger than the {_human_mb(limit)} limit", _SIZE_FIX)
+
+
+def _human(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{size / 1024:.1f} KB"
+
+
+def _human_mb(limit: int) -> str:
+    return f"{limit / 1048576:g} MB"
 
 
 def _read_text(path: Path, gzipped: bool, config: InputConfig) -> str:
-    """The decoded text of a file, size-checked before reading."""
-    try:
-        _check_size(path.stat().st_size, config)
-        data = _read_gzip(path, config) if gzipped else path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise _Bad(f"cannot be read ({reason})", "check the file's permissions") from exc
+    """The decoded text of a file: at most the limit + 1 byte is ever read."""
+    data = read_capped(path, limit_bytes(config), gzipped)
     if not data.strip():
         raise _Bad("is empty", "remove it, or put the report text in it")
     return decode(data)
 
 
-def _read_gzip(path: Path, config: InputConfig) -> bytes:
-    limit = int(config.max_file_mb * 1024 * 1024)
-    try:
-        with gzip.open(path, "rb") as fh:
+def read_capped(path: Path, limit: int, gzipped: bool = False) -> bytes:
+    """The bytes of a regular file (decompressed when ``gzipped``), never more than
+    ``limit``: _Bad when it is larger, not a regular file, a dangling link or unreadable."""
+    fh = os.fdopen(open_regular(path), "rb")
+    with fh:
+        if not gzipped:
+            _check_limit(os.fstat(fh.fileno()).st_size, limit)
             data = fh.read(limit + 1)
-    except (gzip.BadGzipFile, EOFError) as exc:
+            _check_limit(len(data), limit)  # it grew, or lied about its size
+            return data
+        return _read_gzip(fh, limit, os.fstat(fh.fileno()).st_size)
+
+
+def _read_gzip(fh: Any, limit: int, compressed: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=fh, mode="rb") as gz:
+            data = gz.read(limit + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise _Bad(f"is not a valid gzip file ({exc})", "re-compress it with `gzip`") from exc
     if len(data) > limit:
-        _check_size(len(data), config)
+        raise _Bad(
+            f"expands past the {_human_mb(limit)} limit when decompressed "
+            f"(it is {_human(compressed)} compressed)",
+            _SIZE_FIX,
+        )
     return data
+
+
+def open_regular(path: Path) -> int:
+    """A read-only descriptor of ``path`` if it is a regular file (links followed);
+    _Bad naming what it is otherwise. FIFOs and devices are never opened."""
+    try:
+        kind = _not_regular(os.stat(path).st_mode)
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            kind = _not_regular(os.fstat(fd).st_mode)  # it was swapped after the stat
+            if kind is None:
+                return fd
+            os.close(fd)
+    except FileNotFoundError as exc:
+        raise _missing(path) from exc
+    except PermissionError as exc:
+        raise _Bad(
+            "cannot be read (permission denied)",
+            "check the file's permissions (`ls -l`), or run as a user who may read it",
+        ) from exc
+    except OSError as exc:
+        raise _Bad(
+            f"cannot be read ({exc.strerror or exc})", "check the file and its disk"
+        ) from exc
+    raise _Bad(
+        f"is not a regular file (it is a {kind}); it was not read",
+        "give a regular file: save the report to a .txt, .html or .jsonl file",
+    )
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {
+        stat.S_ISFIFO: "FIFO (named pipe)",
+        stat.S_ISCHR: "character device",
+        stat.S_ISBLK: "block device",
+        stat.S_ISSOCK: "socket",
+        stat.S_ISDIR: "directory",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "special file")
+
+
+def _missing(path: Path) -> _Bad:
+    if path.is_symlink():
+        target = os.readlink(path)
+        return _Bad(
+            f"is a dangling symbolic link: its target {target} does not exist",
+            f"restore {target}, or remove the link (or point it at the report)",
+        )
+    return _Bad("does not exist", "check the path (and the working directory)")
 
 
 def decode(data: bytes) -> str:
@@ -221,6 +336,12 @@ def decode(data: bytes) -> str:
     """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise _Bad("is UTF-16 text, not UTF-8", "convert it: `iconv -f UTF-16 -t UTF-8 FILE > NEW`")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        raise _Bad(
+            f"is {utf16} text without a byte-order mark, not UTF-8",
+            f"convert it: `iconv -f {utf16} -t UTF-8 FILE > NEW`",
+        )
     if b"\x00" in data:
         raise _Bad(
             "is a binary file (it contains NUL bytes), not text",
@@ -230,6 +351,20 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _not_utf8(data, exc) from exc
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16LE/BE when NULs fill one of the two byte positions (Latin-script UTF-16)."""
+    sample = data[:8192]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "UTF-16LE"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "UTF-16BE"
+    return None
 
 
 def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> _Bad:
@@ -281,6 +416,16 @@ def _document(text: str, config: InputConfig, line: int | None = None, **fields:
     text = normalise_text(text)
     if not text:
         raise _Bad("has no report text", "put the report text in it", line=line)
+    _check_unicode(text, "text", line)
+    if len(text) > MAX_CHARS:
+        raise _Bad(
+            f"has {len(text):,} characters of text, more than the {MAX_CHARS:,} one report may have",
+            "split it into several reports (e.g. one per section or day), "
+            "or use `rasd batch` on a JSONL file with one report per line",
+            line=line,
+        )
+    if fields.get("published_at") is not None:
+        _check_date(fields["published_at"], line)
     if len(text) < config.min_chars:
         raise _Bad(
             f"has only {len(text)} characters of text, fewer than the minimum {config.min_chars}",
@@ -288,6 +433,29 @@ def _document(text: str, config: InputConfig, line: int | None = None, **fields:
             line=line,
         )
     return Document.from_text(text, **fields)
+
+
+def _check_unicode(value: str, key: str, line: int | None) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = ascii(value[exc.start])[1:-1]
+        raise _Bad(
+            f'has a lone surrogate {bad} in "{key}" at character {exc.start}, '
+            "which is not valid Unicode",
+            _PAIR_FIX,
+            line=line,
+        ) from None
+
+
+def _check_date(value: date, line: int | None) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise _Bad(
+            f"has the publication date {value.isoformat()}, outside "
+            f"{EARLIEST_DATE.year}-{LATEST_DATE.year}",
+            "write the real publication date as YYYY-MM-DD, or leave it out",
+            line=line,
+        )
 
 
 def _parse_jsonl(text: str, source: str, config: InputConfig) -> Iterator[IngestRecord]:
@@ -309,10 +477,16 @@ def _jsonl_line(line: str, number: int, source: str, config: InputConfig) -> Doc
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise _Bad(
-            f"is not valid JSON ({exc.msg} at column {exc.colno})",
+            f"is not valid JSON ({exc.msg}; column {exc.colno})",
             "write one complete JSON object per line",
             line=number,
         ) from exc
+    except RecursionError:
+        raise _Bad(
+            "is JSON nested too deeply to read",
+            'write one flat JSON object per line: {"text": ..., "published_at": ...}',
+            line=number,
+        ) from None
     if not isinstance(obj, dict):
         kind = type(obj).__name__
         raise _Bad(f"is a JSON {kind}, not an object", 'write {"text": ...}', line=number)
@@ -339,8 +513,9 @@ def _str_field(obj: dict[str, Any], key: str, number: int) -> str | None:
         return None
     if not isinstance(value, str):
         raise _Bad(
-            f'has a non-string "{key}" ({value!r})', f'write "{key}" as a string', line=number
+            f'has a non-string "{key}" ({value!r:.80})', f'write "{key}" as a string', line=number
         )
+    _check_unicode(value, key, number)
     return value.strip() or None
 
 

@@ -85,7 +85,8 @@ def test_ingest_problem_gzip_bomb_limited(tmp_path: Path) -> None:
     path = tmp_path / "bomb.txt.gz"
     path.write_bytes(gzip.compress(b"a" * (3 * 1024 * 1024)))
     found = problem(path, InputConfig(max_file_mb=1))
-    assert "larger than the 1 MB limit" in found.message
+    assert "expands past the 1 MB limit when decompressed" in found.message
+    assert "KB compressed" in found.message
 
 
 def test_ingest_problem_bad_gzip(tmp_path: Path) -> None:
