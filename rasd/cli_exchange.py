@@ -8,18 +8,19 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
-from rasd.cli import ConfigOpt, _config, _report_problem, _settings, app, out
+from rasd.cli import ConfigOpt, _config, _report_problem, _settings, app, err, out
 from rasd.exceptions import RasdError
 from rasd.export import ExportResult
-from rasd.store.base import AddResult, Store
+from rasd.store.base import Store
 from rasd.taxonomy import TLP_LEVELS
 
 if TYPE_CHECKING:
     from rasd.config import PipelineConfig
     from rasd.exchange import ImportResult
+    from rasd.exchange.stix_store import ImportSummary
     from rasd.knowledge.dedup import KStore
-    from rasd.service import IngestSummary
 
 EXPORT_FORMATS = ("acled-csv", "geojson", "jsonl", "json", "stix")
 
@@ -75,7 +76,9 @@ def import_cmd(
 
     Reports exported by rasd come back with their events exactly; other reports
     (OpenCTI, MISP) become documents that the pipeline extracts events from. TLP
-    markings are kept; --tlp marks the reports that have none.
+    markings are kept; --tlp marks the reports that have none. A bundle never changes a
+    report already stored (its text, its events) and never lowers its marking; a report
+    that cannot be stored is skipped with a problem line (exit code 1).
 
     Example: rasd import opencti-bundle.json --org local --tlp AMBER
     """
@@ -94,43 +97,24 @@ def import_cmd(
         summary = _store(store, result, cfg)
     for problem in summary.problems:
         _report_problem(problem)
+    for warning in summary.warnings:
+        err.print(f"[yellow]warning[/] {escape(warning)}", highlight=False)
     out.print(
         f"{summary.documents} documents ({summary.new_documents} new; "
-        f"{len(result.uncoded)} run through the pipeline), "
+        f"{summary.through_pipeline} run through the pipeline), "
         f"{summary.events_added} events added, {summary.events_unchanged} unchanged, "
         f"{summary.events_removed} removed, {len(summary.problems)} skipped",
         highlight=False,
     )
+    if summary.problems:
+        raise typer.Exit(1)
 
 
-def _store(store: KStore, result: ImportResult, cfg: PipelineConfig) -> IngestSummary:
-    """Coded documents through the write path; the others through the pipeline first."""
-    from rasd.exchange import save_coded
+def _store(store: KStore, result: ImportResult, cfg: PipelineConfig) -> ImportSummary:
+    """Every report through :func:`rasd.exchange.stix_store.store_import`; the pipeline is
+    loaded only when a new report of another system needs it."""
+    from rasd.engine import shared_pipeline
+    from rasd.exchange.stix_store import store_import
     from rasd.knowledge.write import Knowledge
-    from rasd.service import IngestSummary, ingest
 
-    summary = IngestSummary(problems=list(result.problems))
-    for added in save_coded(store, result.coded, Knowledge.from_config(cfg)):
-        _count(summary, added)
-    if result.uncoded:
-        from rasd.engine import shared_pipeline
-
-        _add(summary, ingest(shared_pipeline(cfg), store, result.uncoded))
-    return summary
-
-
-def _count(summary: IngestSummary, added: AddResult) -> None:
-    summary.documents += 1
-    summary.new_documents += int(added.new_document)
-    summary.events_added += added.events_added
-    summary.events_unchanged += added.events_unchanged
-    summary.events_removed += added.events_removed
-
-
-def _add(total: IngestSummary, part: IngestSummary) -> None:
-    total.documents += part.documents
-    total.new_documents += part.new_documents
-    total.events_added += part.events_added
-    total.events_unchanged += part.events_unchanged
-    total.events_removed += part.events_removed
-    total.problems.extend(part.problems)
+    return store_import(store, result, Knowledge.from_config(cfg), lambda: shared_pipeline(cfg))

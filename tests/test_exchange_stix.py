@@ -244,7 +244,7 @@ def test_exchange_stix_tlp1_and_opencti_markings() -> None:
     tlps = {i.document.title: i.document.tlp for i in result.items}
     assert tlps == {
         "white": "CLEAR",
-        "green": "GREEN",  # a non-TLP marking is not a TLP level
+        "green": "RED",  # a marking rasd cannot read counts as RED (issue 12), never as none
         "strict": "AMBER+STRICT",
         "both": "AMBER",  # the most restricted wins
         "custom": "RED",

@@ -392,8 +392,6 @@ def write_stix_bundle(
     return ExportResult(state.events, skipped)
 
 
-
-
 def _finish(state: _Bundle, find: Callable[[str], Document | None]) -> None:
     """Reports (now that their object_refs are known), org identities and markings."""
     used: set[str] = set()

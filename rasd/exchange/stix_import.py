@@ -42,7 +42,7 @@ from stix2.exceptions import STIXError
 
 from rasd.exceptions import InputError
 from rasd.exchange.stix_export import TLP2_EXTENSION, TLP2_IDS
-from rasd.records import Document, Event, IngestProblem
+from rasd.records import Document, Event, IngestProblem, content_id
 from rasd.taxonomy import DEFAULT_TLP, LOCAL_ORG, TLP_LEVELS, tlp_rank
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class Imported:
     document: Document
     events: tuple[Event, ...] = ()
     coded: bool = False
+    marked: bool = False  # its marking is the bundle's (not the importing org's default)
 
 
 @dataclass
@@ -82,6 +83,7 @@ class ImportResult:
     source: str  # the file (or "STIX text") it came from
     items: list[Imported] = field(default_factory=list)
     problems: list[IngestProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # read, but not as the bundle said
 
     @property
     def coded(self) -> list[Imported]:
@@ -98,6 +100,7 @@ class _Options:
     source: str
     org: str
     tlp_default: str
+    warnings: list[str] = field(default_factory=list, compare=False)
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -111,7 +114,7 @@ def import_bundle(
     name, data = read_bundle(source)
     objects, problems = parse_objects(name, data)
     result = ImportResult(name, problems=problems)
-    options = _Options(name, org, tlp_default)
+    options = _Options(name, org, tlp_default, result.warnings)
     levels = marking_levels(objects.values())
     found: dict[str, Imported] = {}
     for obj in objects.values():
@@ -134,6 +137,12 @@ def read_bundle(source: str | Path) -> tuple[str, dict[str, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(name, f"is not JSON ({exc.msg})", BUNDLE_FIX, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(
+            name,
+            "nests JSON arrays or objects too deep to read (a STIX bundle is a few levels deep)",
+            BUNDLE_FIX,
+        ) from None
     if not isinstance(data, dict) or data.get("type") != "bundle":
         raise InputError(
             name, 'is not a STIX bundle (expected a JSON object with "type": "bundle")', BUNDLE_FIX
@@ -157,46 +166,77 @@ def _read_text(path: Path) -> str:
 
 
 def parse_objects(name: str, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[IngestProblem]]:
-    """Every valid object by id (validated by the stix2 library); the invalid ones reported."""
+    """Every valid object by id (validated by the stix2 library); the invalid ones reported.
+
+    The plain dicts are kept (lighter), with their markings as the library read them:
+    ``object_marking_refs`` always a list (a single string is one marking), plus the
+    ``marking_ref`` of every granular marking (a marked part marks the whole report)."""
     objects: dict[str, Any] = {}
     problems: list[IngestProblem] = []
     for number, raw in enumerate(data.get("objects") or [], start=1):
         try:
-            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-                raise ValueError("it is not a JSON object with an id")
-            stix2.parse(raw, allow_custom=True)  # validates; the plain dict is kept (lighter)
-        except (STIXError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            objects[raw["id"]] = _parsed(raw)
+        except UnicodeEncodeError:
+            problems.append(_object_problem(name, number, raw, ValueError(SURROGATE)))
+        except (STIXError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             problems.append(_object_problem(name, number, raw, exc))
-            continue
-        objects[raw["id"]] = raw
     return objects, problems
 
 
-def _object_problem(name: str, number: int, raw: object, exc: Exception) -> IngestProblem:
+SURROGATE = (
+    "it holds a lone surrogate (an escape such as \\ud800 that is half of a character), "
+    "which is not text"
+)
+
+
+def _parsed(raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise ValueError("it is not a JSON object with an id")
+    json.dumps(raw, ensure_ascii=False).encode("utf-8")  # UnicodeEncodeError: a surrogate
+    parsed = stix2.parse(raw, allow_custom=True)  # validates
+    refs = [str(ref) for ref in parsed.get("object_marking_refs") or ()]
+    refs += [
+        str(g.marking_ref) for g in parsed.get("granular_markings") or () if "marking_ref" in g
+    ]
+    return {**raw, "object_marking_refs": refs} if refs or "object_marking_refs" in raw else raw
+
+
+def _object_problem(name: str, number: int, raw: object, exc: BaseException) -> IngestProblem:
     what = f"{raw.get('type', '?')} {raw.get('id', '?')}" if isinstance(raw, dict) else "?"
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return IngestProblem(
         source=name,
-        message=f"object {number} ({what}) is not valid STIX: {reason}",
+        message=printable(f"object {number} ({what}) is not valid STIX: {reason}"),
         fix="correct or remove that object; the rest of the bundle was read",
     )
+
+
+def printable(text: str) -> str:
+    """``text`` with any lone surrogate written as its escape (so it can be printed)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # -- markings ----------------------------------------------------------------------------
 
 
+#: The level of a marking that is readable but not a TLP marking (a statement): ignored.
+NOT_TLP = ""
+#: The level of a marking rasd cannot read (unknown id, unreadable TLP): the most restricted.
+UNREADABLE = "RED"
+
+
 def marking_levels(objects: Iterable[Any]) -> dict[str, str]:
-    """marking-definition id -> rasd TLP level: the known ids and any TLP marking in the bundle."""
+    """marking-definition id -> rasd TLP level: the known ids and every marking definition
+    in the bundle (:data:`NOT_TLP` for a statement, :data:`UNREADABLE` for a TLP marking
+    whose level cannot be read)."""
     levels = dict(KNOWN_MARKINGS)
     for obj in objects:
         if obj.get("type") == "marking-definition" and obj["id"] not in levels:
-            level = _marking_level(obj)
-            if level is not None:
-                levels[obj["id"]] = level
+            levels[obj["id"]] = _marking_level(obj)
     return levels
 
 
-def _marking_level(obj: Mapping[str, Any]) -> str | None:
+def _marking_level(obj: Mapping[str, Any]) -> str:
     candidates: list[object] = []
     if obj.get("definition_type") == "tlp":
         candidates.append((obj.get("definition") or {}).get("tlp"))
@@ -205,12 +245,13 @@ def _marking_level(obj: Mapping[str, Any]) -> str | None:
         candidates.append(extension.get("tlp_2_0"))
     if str(obj.get("x_opencti_definition_type", "")).upper() == "TLP":
         candidates.append(obj.get("x_opencti_definition"))
+    claims_tlp = bool(candidates)
     candidates.append(obj.get("name"))
     for candidate in candidates:
         level = tlp_level(candidate)
         if level is not None:
             return level
-    return None
+    return UNREADABLE if claims_tlp else NOT_TLP
 
 
 def tlp_level(text: object) -> str | None:
@@ -223,9 +264,21 @@ def tlp_level(text: object) -> str | None:
 
 
 def tlp_of(obj: Mapping[str, Any], levels: Mapping[str, str], default: str) -> str:
-    """The most restricted TLP among an object's markings, or ``default`` if it has none."""
-    found = [levels[ref] for ref in obj.get("object_marking_refs") or () if ref in levels]
-    return max(found, key=tlp_rank) if found else default
+    """The most restricted TLP among an object's markings (a marking rasd cannot read
+    counts as RED, never as none), or ``default`` if it has no TLP marking."""
+    found = [_level(ref, levels) for ref in marking_refs(obj)]
+    tlps = [level for level in found if level != NOT_TLP]
+    return max(tlps, key=tlp_rank) if tlps else default
+
+
+def marking_refs(obj: Mapping[str, Any]) -> list[str]:
+    """The object's marking refs (as :func:`parse_objects` left them: a list)."""
+    refs = obj.get("object_marking_refs") or []
+    return [refs] if isinstance(refs, str) else [str(ref) for ref in refs]
+
+
+def _level(ref: str, levels: Mapping[str, str]) -> str:
+    return levels.get(ref, UNREADABLE)
 
 
 # -- reports -----------------------------------------------------------------------------
@@ -239,24 +292,27 @@ def _container(
     problems: list[IngestProblem],
 ) -> Imported | None:
     """One report as an Imported, or None (and a problem) when it cannot be one."""
+    marked = any(_level(ref, levels) != NOT_TLP for ref in marking_refs(obj))
     tlp = tlp_of(obj, levels, options.tlp_default)
     creator = _creator(obj, objects)
     try:
         if "x_rasd_document" in obj:
-            return _rasd_report(obj, objects, tlp, creator, options, problems)
-        return Imported(_foreign_document(obj, tlp, creator, options.org))
-    except (ValidationError, ValueError, TypeError) as exc:
+            return _rasd_report(obj, objects, (tlp if marked else None), creator, options, problems)
+        return Imported(_foreign_document(obj, tlp, creator, options.org), marked=marked)
+    except (ValidationError, ValueError, TypeError, RecursionError) as exc:
         problems.append(
             IngestProblem(
                 source=options.source,
-                message=f"{obj['type']} {obj['id']} cannot be read as a document ({_reason(exc)})",
+                message=printable(
+                    f"{obj['type']} {obj['id']} cannot be read as a document ({_reason(exc)})"
+                ),
                 fix="correct it or export it again; the other reports were read",
             )
         )
         return None
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
         err = exc.errors()[0]
         return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
@@ -272,14 +328,27 @@ def _creator(obj: Mapping[str, Any], objects: Mapping[str, Any]) -> str:
 def _rasd_report(
     obj: Any,
     objects: Mapping[str, Any],
-    tlp: str,
+    marking: str | None,
     creator: str,
     options: _Options,
     problems: list[IngestProblem],
 ) -> Imported:
     """A rasd report with all its events, or ValueError when one of them is missing or
-    invalid: storing the rest would drop that event from the store (an add replaces)."""
+    invalid: storing the rest would drop that event from the store (an add replaces).
+
+    Its marking is the most restricted of the bundle's ``marking`` and the document's own.
+    A document whose id is not the hash of its text (:func:`rasd.records.content_id`) was
+    not made by rasd as it says: it comes in as a foreign report, without its events."""
     original = Document.model_validate(dict(obj["x_rasd_document"]))
+    tlp = max((original.tlp, marking or original.tlp), key=tlp_rank)
+    if original.id != content_id(original.text, original.org):
+        options.warnings.append(
+            printable(
+                f"{obj['type']} {obj['id']}: its document id {original.id} is not the hash of "
+                f"its text; read as a new report of {options.org}, for the pipeline"
+            )
+        )
+        return Imported(_owned(original, tlp, creator, options.org, trusted=False), marked=True)
     document = _owned(original, tlp, creator, options.org)
     events: list[Event] = []
     lost = 0
@@ -296,7 +365,7 @@ def _rasd_report(
             f"{lost} of its sightings are missing or invalid (see above); the report is "
             "skipped so that storing it does not remove their events"
         )
-    return Imported(document, tuple(events), coded=True)
+    return Imported(document, tuple(events), coded=True, marked=True)
 
 
 def _rasd_event(
@@ -317,9 +386,12 @@ def _rasd_event(
         return None
 
 
-def _owned(original: Document, tlp: str, creator: str, org: str) -> Document:
-    """The document as the importing organisation owns it (unchanged if it already did)."""
-    if original.org == org:
+def _owned(
+    original: Document, tlp: str, creator: str, org: str, *, trusted: bool = True
+) -> Document:
+    """The document as the importing organisation owns it (unchanged if it already did
+    and its id is ``trusted``; else its id is the hash of its text for ``org``)."""
+    if trusted and original.org == org:
         return original.model_copy(update={"tlp": tlp})
     source = f"stix:{creator}" + (f" ({original.source})" if original.source else "")
     return Document.from_text(
@@ -387,7 +459,12 @@ def _merge(old: Imported | None, new: Imported) -> Imported:
     if old is None:
         return new
     events = {e.id: e for e in (*old.events, *new.events)}
-    return Imported(new.document, tuple(events.values()), old.coded or new.coded)
+    tlp = max(old.document.tlp, new.document.tlp, key=tlp_rank)
+    document = new.document.model_copy(update={"tlp": tlp})
+    events = {i: e.model_copy(update={"tlp": tlp}) for i, e in events.items()}
+    return Imported(
+        document, tuple(events.values()), old.coded or new.coded, old.marked or new.marked
+    )
 
 
 # -- storing -----------------------------------------------------------------------------
