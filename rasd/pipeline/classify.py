@@ -1,0 +1,136 @@
+"""Stage 'classify': the learned event-type head over the rules' candidates.
+
+For every sentence in which a rule trigger fired, the head (``rasd.models``) reads the
+sentence's embedding and the rules' votes and gives calibrated probabilities for the 25
+ACLED sub-event types and "none". Then, per sentence:
+
+- a rule candidate whose type the head contradicts with probability >= ``retype`` takes
+  the head's type (the candidate of the same ACLED event type if there is one, else the
+  most confident);
+- a sentence the rules passed over, which the head calls an event with probability
+  >= ``create``, gets a candidate at the trigger word the head's type agrees with;
+- a rule candidate in a sentence the head calls "none" with probability >= ``veto`` is
+  dropped;
+- a candidate the head types (agreeing or retyping) carries the head's calibrated
+  probability as its confidence.
+
+Where the head abstains (below every threshold) the rules' decision stands. The head
+and its encoder load once, in ``load``; sentences are embedded in one batch per doc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rasd.config import ModelConfig, PipelineConfig
+from rasd.exceptions import ConfigError
+from rasd.models.encoder import Encoder, make_encoder
+from rasd.models.features import CLASSES, NONE, combine, rule_features
+from rasd.models.head import SoftmaxHead
+from rasd.pipeline.base import Backends, register
+from rasd.pipeline.detect import DetectStage, Hit, find_hits
+from rasd.pipeline.doc import Doc, EventCandidate, Span
+from rasd.pipeline.modality import EVENT
+from rasd.taxonomy import SUB_EVENT_TYPES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
+
+
+@dataclass
+class ClassifyStage:
+    config: ModelConfig
+    detect: DetectStage
+    encoder: Encoder | None = None
+    head: SoftmaxHead | None = None
+    name: str = "classify"
+    requires: tuple[str, ...] = ("spacy", "sentences", "candidates")
+    assigns: tuple[str, ...] = ("candidates", "classified")
+    _loaded: bool = field(default=False, repr=False)
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        if self.head is None:
+            self.head = SoftmaxHead.load(self.config.head_path())
+        if self.encoder is None:
+            self.encoder = make_encoder(self.config.encoder)
+        if self.encoder.name != self.head.encoder:
+            raise ConfigError(
+                f"[model] encoder = {self.config.encoder!r}",
+                f"is {self.encoder.name}, but the head was trained on {self.head.encoder}",
+                "retrain with `rasd train` or set the encoder the head was trained with",
+            )
+        self.encoder.load()
+        self._loaded = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        sdoc = doc.spacy
+        if sdoc is None:
+            return doc
+        self.load()
+        assert self.encoder is not None and self.head is not None
+        hits = find_hits(sdoc, self.detect.matcher(sdoc))
+        sents = [s for s in sdoc.sents if any(s.start <= h.head.i < s.end for h in hits)]
+        if not sents:
+            return doc
+        rules = np.stack([rule_features([s], hits) for s in sents])
+        proba = self.head.proba(combine(self.encoder.embed([s.text for s in sents]), rules))
+        kept: list[EventCandidate] = []
+        for sent, row in zip(sents, proba, strict=True):
+            inside = [c for c in doc.candidates if sent.start_char <= c.trigger.start < sent.end_char]
+            kept += self._decide(doc, sent, row, inside, hits)
+        outside = [c for c in doc.candidates if not any(c is k for k in kept) and not _in(c, sents)]
+        doc.candidates = sorted(kept + outside, key=lambda c: c.trigger.start)
+        return doc
+
+    def _decide(
+        self,
+        doc: Doc,
+        sent: SpacySpan,
+        row: np.ndarray,
+        inside: list[EventCandidate],
+        hits: list[Hit],
+    ) -> list[EventCandidate]:
+        best = int(np.argmax(row))
+        label, p = CLASSES[best], float(row[best])
+        if label == NONE:
+            return [] if inside and p >= self.config.veto else inside
+        if not inside:
+            return [self._create(doc, sent, label, p, hits)] if p >= self.config.create else []
+        chosen = _same_family(inside, label) or max(inside, key=lambda c: c.confidence)
+        if chosen.sub_event_type == label or p >= self.config.retype:
+            chosen.sub_event_type, chosen.confidence = label, p
+        return inside
+
+    def _create(
+        self, doc: Doc, sent: SpacySpan, label: str, p: float, hits: list[Hit]
+    ) -> EventCandidate:
+        inside = [h for h in hits if sent.start <= h.head.i < sent.end]
+        family = SUB_EVENT_TYPES[label]
+        hit = next((h for h in inside if SUB_EVENT_TYPES[h.sub_event_type] == family), inside[0])
+        return EventCandidate(
+            sub_event_type=label,
+            trigger=Span(hit.start, hit.end, doc.text[hit.start : hit.end]),
+            sentence=Span(sent.start_char, sent.end_char, sent.text),
+            confidence=p,
+            notes=EVENT,
+        )
+
+
+def _same_family(cands: list[EventCandidate], label: str) -> EventCandidate | None:
+    family = SUB_EVENT_TYPES[label]
+    same = [c for c in cands if SUB_EVENT_TYPES[c.sub_event_type] == family]
+    return max(same, key=lambda c: c.confidence) if same else None
+
+
+def _in(cand: EventCandidate, sents: list[SpacySpan]) -> bool:
+    return any(s.start_char <= cand.trigger.start < s.end_char for s in sents)
+
+
+@register("classify")
+def make(config: PipelineConfig, backends: Backends) -> ClassifyStage:
+    return ClassifyStage(config.model, DetectStage(config.events), encoder=backends.encoder)
