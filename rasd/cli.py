@@ -53,7 +53,7 @@ def _config(path: Path | None) -> PipelineConfig:
 def _report_problem(p: IngestProblem) -> None:
     where = f"{p.source}:{p.line}" if p.line is not None else p.source
     text = escape(f"{where}: {p.message}.\n  fix: {p.fix}")  # user text and hints stay literal
-    err.print(f"[yellow]skipped[/] {text}", highlight=False)
+    err.print(f"[yellow]skipped[/] {text}", highlight=False, soft_wrap=True)
 
 
 def _nothing_read(documents: int, problems: int) -> None:
@@ -400,7 +400,11 @@ def load_cmd(
     with open_store(_settings()) as store, _progress() as progress:
         task = progress.add_task("loading shards", total=total)
         summary = load_dir(directory, store, on_shard=lambda _s: progress.advance(task))
+    for p in summary.problems:
+        _report_problem(p)
     out.print(summary.line(), highlight=False)
+    if summary.problems:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -6,6 +6,10 @@ run :meth:`rasd.batch.worker.ShardWorker.process` there, so they give the same r
 ``local``
     ``N`` worker processes on this machine (``multiprocessing`` with the
     ``spawn`` start method, so nothing loaded in the parent leaks into workers).
+    A worker exits as soon as its parent dies, even by ``kill -9`` or the OOM
+    killer: on Linux the kernel kills it (``PR_SET_PDEATHSIG``), and everywhere a
+    watchdog thread checks ``os.getppid()`` twice a second. So no worker (about
+    380 MB each) and no ``multiprocessing`` resource tracker is left behind.
 ``ray``
     ``N`` Ray actors (``ray.util.ActorPool``), on a local Ray instance or on the
     cluster at ``--address``. Needs the ``rasd[ray]`` extra; rasd and its spaCy
@@ -18,8 +22,14 @@ stays bounded however large the input is, and yields results as they finish
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -120,9 +130,27 @@ _STATUS: LoadStatus = ("", "", "", "")
 _BARRIER: Any = None
 
 
-def _init_process(config: PipelineConfig, batch_size: int, barrier: Any) -> None:
+def die_with_parent(parent: int, interval: float = 0.5) -> None:
+    """End this process when ``parent`` (the pid it was started by) is gone."""
+    if sys.platform.startswith("linux"):
+        # The kernel sends SIGKILL when the parent dies, even mid-computation.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(70)
+
+    if os.getppid() != parent:  # it died before the guard was set
+        os._exit(70)
+    threading.Thread(target=watch, name="rasd-parent-watchdog", daemon=True).start()
+
+
+def _init_process(config: PipelineConfig, batch_size: int, barrier: Any, parent: int) -> None:
     """Worker-process initializer: build and load this process's one pipeline."""
     global _WORKER, _STATUS, _BARRIER
+    die_with_parent(parent)
     _WORKER = ShardWorker(config, batch_size)
     _STATUS = _WORKER.load_status()
     _BARRIER = barrier
@@ -158,7 +186,7 @@ class LocalEngine:
             max_workers=self.workers,
             mp_context=ctx,
             initializer=_init_process,
-            initargs=(self.config, self.batch_size, barrier),
+            initargs=(self.config, self.batch_size, barrier, os.getpid()),
         )
         futures = [self._pool.submit(_ready) for _ in range(self.workers)]
         try:

@@ -5,22 +5,26 @@ stays bounded. Each document goes in with ``save_extraction(store, document, eve
 mentions)``, which is atomic per document and idempotent: loading the same
 directory twice changes nothing the second time, and loading a directory whose
 documents are already stored replaces their events with the batch's.
+
+A shard whose files do not match the SHA-256 sums of its checkpoint (or cannot be
+read) is skipped before any of it is written, with a problem naming the file and
+the fix (rerun the same ``rasd batch``, which redoes it); the other shards go in.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rasd.batch.shards import Layout
-from rasd.batch.writer import read_part
+from rasd.batch.writer import read_part, shard_problem
 from rasd.exceptions import InputError
 from rasd.knowledge.dedup import KStore
 from rasd.knowledge.write import Knowledge, save_extraction
-from rasd.records import Document, Event, Mention
+from rasd.records import Document, Event, IngestProblem, Mention
 
 _DOCUMENT_FIELDS = tuple(Document.model_fields)
 _MENTION_FIELDS = tuple(Mention.model_fields)
@@ -34,12 +38,14 @@ class LoadSummary:
     events_added: int = 0
     events_unchanged: int = 0
     events_removed: int = 0
+    problems: list[IngestProblem] = field(default_factory=list)  # one per skipped shard
 
     def line(self) -> str:
+        bad = f", {len(self.problems)} bad shard(s) skipped" if self.problems else ""
         return (
             f"{self.shards} shard(s), {self.documents} documents ({self.new_documents} new), "
             f"{self.events_added} events added, {self.events_unchanged} unchanged, "
-            f"{self.events_removed} removed"
+            f"{self.events_removed} removed{bad}"
         )
 
 
@@ -65,8 +71,15 @@ def load_dir(
     (through the knowledge write path: corrections, cross-report links, persons)."""
     layout = Layout(Path(root))
     summary = LoadSummary()
-    for shard in shard_names(root):
-        for document, events, mentions in read_shard(layout, shard):
+    shard_names(root)  # a clear error when root is not a batch output
+    for shard, checkpoint in layout.done().items():
+        records = _checked_shard(layout, shard, checkpoint)
+        if isinstance(records, IngestProblem):
+            summary.problems.append(records)
+            if on_shard is not None:
+                on_shard(summary)
+            continue
+        for document, events, mentions in records:
             result = save_extraction(store, document, events, mentions, knowledge).result
             summary.documents += 1
             summary.new_documents += int(result.new_document)
@@ -77,6 +90,29 @@ def load_dir(
         if on_shard is not None:
             on_shard(summary)
     return summary
+
+
+_REDO = (
+    "rerun the same `rasd batch` command (it redoes shards whose files do not match), "
+    "then `rasd load` again; the other shards went in"
+)
+
+
+def _checked_shard(
+    layout: Layout, shard: str, checkpoint: dict[str, Any]
+) -> list[tuple[Document, list[Event], list[Mention]]] | IngestProblem:
+    """The shard's records, read whole before anything is written; or why it cannot be."""
+    bad = shard_problem(layout, shard, checkpoint)
+    if bad is not None:
+        return IngestProblem(source=str(bad[0]), message=bad[1], fix=_REDO)
+    try:
+        return read_shard(layout, shard)
+    except Exception as exc:  # pyarrow and pydantic raise many types for a damaged file
+        return IngestProblem(
+            source=str(layout.root / f"shard={shard}"),
+            message=f"cannot be read ({type(exc).__name__}: {str(exc)[:200]})",
+            fix=_REDO,
+        )
 
 
 def read_shard(layout: Layout, shard: str) -> list[tuple[Document, list[Event], list[Mention]]]:

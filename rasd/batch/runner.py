@@ -14,7 +14,7 @@ from rasd.batch.engines import Engine
 from rasd.batch.shards import MANIFEST_VERSION, Layout, Shard, make_shards, write_json_atomic
 from rasd.batch.sources import count_records, iter_records
 from rasd.batch.worker import ShardStats
-from rasd.batch.writer import write_errors_file, write_shard
+from rasd.batch.writer import shard_problem, write_errors_file, write_shard
 from rasd.config import PipelineConfig
 from rasd.exceptions import InputError
 
@@ -182,6 +182,9 @@ def _todo(
                 "(the inputs changed since that run)",
                 "use another --out directory, or pass --fresh to start again",
             )
+        if shard_problem(layout, shard.name, checkpoint) is not None:
+            yield shard  # a file was damaged or lost since: redo the shard
+            continue
         stats = ShardStats(
             **{k: v for k, v in checkpoint.items() if k in ShardStats.__dataclass_fields__}
         )

@@ -1,8 +1,10 @@
 """Streaming input for batch runs: JSONL (optionally gzipped), Parquet, directories,
 and the single-report formats of :mod:`rasd.ingest`.
 
-Nothing here holds a whole input in memory: JSONL is read line by line (a
-``.jsonl.gz`` is decompressed as it is read) and Parquet row group by row group.
+Nothing here holds a whole input in memory: JSONL is read line by line, at most
+``max_file_mb`` + 1 byte of a line at a time (a longer line is a problem and is
+skipped unread; a ``.jsonl.gz`` is decompressed as it is read), and Parquet row
+group by row group.
 Each JSONL line or Parquet row is validated exactly as ``rasd ingest`` validates
 a JSONL line, so the two commands accept and reject the same records.
 
@@ -31,6 +33,7 @@ from rasd.ingest import (  # the JSONL line parser is shared with `rasd ingest`
     _jsonl_line,
     decode,
     file_format,
+    limit_bytes,
     read_path,
 )
 from rasd.records import Document, IngestProblem
@@ -127,20 +130,30 @@ def read_jsonl(path: Path, config: InputConfig | None = None) -> Iterator[Record
     number = 0
     try:
         with _open_binary(path) as fh:
-            for number, raw in enumerate(fh, start=1):  # noqa: B007 - used after the loop
+            for number, raw in enumerate(_capped_lines(fh, limit_bytes(config)), start=1):  # noqa: B007
                 if raw.strip():
                     yield _line_record(raw, number, source, config)
     except (OSError, EOFError) as exc:  # includes gzip.BadGzipFile and a truncated .gz
         yield _stream_problem(source, number, exc)
 
 
+def _capped_lines(fh: Any, limit: int) -> Iterator[bytes]:
+    """Each line, or its first ``limit`` + 1 bytes when it is longer (the rest is skipped)."""
+    while line := fh.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
 def _line_record(raw: bytes, number: int, source: str, config: InputConfig) -> Record:
-    limit = int(config.max_file_mb * 1024 * 1024)
+    limit = limit_bytes(config)
     try:
         if len(raw) > limit:
             raise _Bad(
-                f"is {len(raw) / 1048576:.1f} MB, larger than the {config.max_file_mb:g} MB limit",
-                "shorten the report, or raise [input] max_file_mb in the pipeline config",
+                f"is larger than the {config.max_file_mb:g} MB limit",
+                "shorten the report, or raise max_file_mb in the [input] table of the "
+                "pipeline config",
                 line=number,
             )
         try:

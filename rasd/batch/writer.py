@@ -5,10 +5,15 @@ staging directory, flushed to disk and renamed over its final path; only then is
 the checkpoint written (atomically). A run killed at any point leaves either a
 complete shard with its checkpoint, or a shard without a checkpoint whose files
 the next run replaces.
+
+The checkpoint keeps the SHA-256 of every file it vouches for (``sha256``, by
+table). :func:`shard_problem` checks them: ``rasd load`` skips a shard whose files
+do not match (with a problem line), and a resumed ``rasd batch`` redoes it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -31,10 +36,12 @@ def write_shard(layout: Layout, result: ShardResult) -> dict[str, Any]:
     """Write one shard's tables and its checkpoint; returns the checkpoint."""
     staging = layout.tmp / f"{result.name}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
+    sums: dict[str, str] = {}
     for name in TABLES:
         tmp = staging / f"{name}.parquet"
         pq.write_table(result.tables[name], tmp, compression=COMPRESSION)
         _fsync(tmp)
+        sums[name] = file_sha256(tmp)
         final = layout.part(name, result.name)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, final)
@@ -43,6 +50,7 @@ def write_shard(layout: Layout, result: ShardResult) -> dict[str, Any]:
         "shard": result.name,
         "digest": result.digest,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "sha256": sums,
         **result.stats.as_dict(),
     }
     write_json_atomic(layout.checkpoint(result.name), checkpoint, layout.tmp)
@@ -55,6 +63,29 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def shard_problem(
+    layout: Layout, shard: str, checkpoint: dict[str, Any]
+) -> tuple[Path, str] | None:
+    """(the bad file, what is wrong) when a finished shard's files do not match the
+    SHA-256 sums of its checkpoint; None when they match (or the checkpoint, from an
+    older rasd, has no sums)."""
+    for table, expected in sorted(checkpoint.get("sha256", {}).items()):
+        path = layout.part(table, shard)
+        if not path.is_file():
+            return path, "is missing (its shard's checkpoint lists it)"
+        if file_sha256(path) != expected:
+            return path, "does not match the checksum in its shard's checkpoint (corrupt)"
+    return None
 
 
 def read_part(layout: Layout, table: str, shard: str) -> pa.Table:

@@ -323,3 +323,23 @@ def test_hostile_ingest_all_skipped_exits_1_and_prints_hints_literally(env: Path
     assert "[input]" in result.output and "max_file_mb" in result.output
     assert str(big) in result.output and str(env / "empty.txt") in result.output
     assert "nothing was read" in result.output
+
+
+def test_hostile_batch_long_jsonl_line_is_capped_and_the_next_line_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The line is read at most the cap + 1 byte at a time, never whole."""
+    import tracemalloc
+
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b'{"text": "' + b"a" * 40_000_000 + b'"}\n' + GOOD.encode() + b"\n")
+    tracemalloc.start()
+    try:
+        records = list(iter_records([path], InputConfig(max_file_mb=1)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 12_000_000, peak
+    problem = _only_problem(records, str(path))
+    assert problem.line == 1 and "larger than the 1 MB limit" in problem.message
+    assert [r.source for r in records if isinstance(r, Document)] == [f"{path}:2"]
