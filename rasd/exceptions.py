@@ -26,6 +26,10 @@ class InputError(RasdError):
         super().__init__(where, problem, fix)
 
 
+class TextTooLong(InputError):
+    """A report's text is longer than rasd processes as one report (an API maps it to 413)."""
+
+
 class ConfigError(RasdError):
     """A setting or pipeline configuration is wrong."""
 

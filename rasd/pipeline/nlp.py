@@ -1,5 +1,14 @@
 """Stage 'nlp': spaCy tokenisation, sentences, NER, plus entity rulers built from the
-gazetteer and the actor knowledge base."""
+gazetteer and the actor knowledge base.
+
+Long reports: a text longer than :data:`CHUNK_CHARS` characters is parsed in
+chunks cut after paragraph breaks (else line breaks, sentence ends or spaces),
+which keeps spaCy's memory bounded (its parser and NER need about 1 GB per
+100,000 characters in one piece) and stays under its ``max_length``. The chunks are
+joined back into one spaCy ``Doc`` whose text is the report's, so every offset
+(mentions, sentences, evidence spans) is right. A text longer than
+:data:`rasd.ingest.MAX_CHARS` raises :class:`~rasd.exceptions.TextTooLong`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rasd.config import NlpConfig, PipelineConfig
-from rasd.exceptions import ModelNotFound
+from rasd.exceptions import ModelNotFound, TextTooLong
+from rasd.ingest import MAX_CHARS
 from rasd.pipeline.base import Backends, register
 from rasd.pipeline.doc import Doc, Span
 from rasd.records import Mention
@@ -15,6 +25,42 @@ from rasd.records import Mention
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc as SpacyDoc
+
+
+CHUNK_CHARS = 100_000
+
+
+def split_chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Consecutive pieces of ``text`` of at most ``size`` characters, each cut after a
+    blank line, else a line break, a sentence end or a space; they join back to ``text``."""
+    chunks, start = [], 0
+    while len(text) - start > size:
+        end = _cut(text, start, start + size)
+        chunks.append(text[start:end])
+        start = end
+    if start < len(text):
+        chunks.append(text[start:])
+    return chunks
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    window = text[start:limit]
+    for sep in ("\n\n", "\n", ". ", " "):
+        i = window.rfind(sep)
+        if i >= 0 and i + len(sep) > len(window) // 4:  # not a tiny chunk when a later cut is worse
+            return start + i + len(sep)
+    return limit
+
+
+def check_length(text: str) -> None:
+    """TextTooLong when ``text`` is longer than one report may be."""
+    if len(text) > MAX_CHARS:
+        raise TextTooLong(
+            f"the report ({len(text):,} characters)",
+            f"is longer than the {MAX_CHARS:,} characters one report may have",
+            "split it into several reports (e.g. one per section or day), "
+            "or use `rasd batch` on a JSONL file with one report per line",
+        )
 
 
 def _mark_paragraphs(sdoc: SpacyDoc) -> SpacyDoc:
@@ -65,21 +111,30 @@ class NlpStage:
         self.nlp = nlp
 
     def __call__(self, doc: Doc) -> Doc:
+        check_length(doc.text)
         self.load()
+        return fill(doc, self._parse(doc.text))
+
+    def _parse(self, text: str) -> SpacyDoc:
         assert self.nlp is not None
-        return fill(doc, self.nlp(doc.text))
+        if len(text) <= CHUNK_CHARS:
+            return self.nlp(text)
+        from spacy.tokens import Doc as SpacyDoc
+
+        parts = list(self.nlp.pipe(split_chunks(text, CHUNK_CHARS), batch_size=1))
+        return SpacyDoc.from_docs(parts, ensure_whitespace=False)
 
     def pipe(self, docs: list[Doc]) -> list[Doc]:
-        """Batch version used by batch runners: one nlp.pipe call for many documents."""
+        """Batch version used by batch runners: one nlp.pipe call for the short documents,
+        long ones in chunks."""
+        for d in docs:
+            check_length(d.text)
         self.load()
         assert self.nlp is not None
-        texts = (d.text for d in docs)
-        return [
-            fill(d, sd)
-            for d, sd in zip(
-                docs, self.nlp.pipe(texts, batch_size=self.config.batch_size), strict=True
-            )
-        ]
+        short = [d for d in docs if len(d.text) <= CHUNK_CHARS]
+        parsed = self.nlp.pipe((d.text for d in short), batch_size=self.config.batch_size)
+        by_doc = {id(d): sd for d, sd in zip(short, parsed, strict=True)}
+        return [fill(d, by_doc[id(d)] if id(d) in by_doc else self._parse(d.text)) for d in docs]
 
 
 HYPHENS = frozenset({"-", "–", "—"})
