@@ -433,3 +433,93 @@ def test_api_isolation_report_has_no_leaks() -> None:
     if not TALLY.attempts:
         pytest.skip("no property test ran")
     assert not TALLY.leaks, _summary(TALLY)
+
+
+# -- issue 12: re-adds and imports never widen who sees a report -----------------------------
+
+
+class _Recode:
+    """A pipeline stage that codes a report as :func:`report` does (no spaCy)."""
+
+    name, requires, assigns = "recode", ("document",), ("events",)
+
+    def load(self) -> None:
+        pass
+
+    def __call__(self, doc: Any) -> Any:
+        d = doc.document
+        doc.events = report(d.org, d.tlp, *d.text.replace(". ", ".\n").split("\n"))[1]
+        return doc
+
+
+def _recoder() -> Any:
+    from rasd.config import PipelineConfig
+    from rasd.pipeline.base import Pipeline
+
+    return Pipeline([_Recode()], config=PipelineConfig())
+
+
+def _reg_sees(c: TestClient, h: dict[str, dict[str, str]], store: Any, doc: Document) -> list[str]:
+    """What of fed's RED report (its events, by id) reg can reach, by every read that
+    could carry it. reg's own copy of the same text (from a bundle it had) is reg's."""
+    from rasd.store.base import EventQuery
+
+    ids = {e.id for e in store.events(EventQuery(document_id=doc.id))}
+    reg = h["admin-reg"]
+    seen = []
+    for word in ("kanari1x", "kanari2x"):
+        page = c.get("/api/events", params={"q": word}, headers=reg).json()["items"]
+        seen += [f"events q={word}" for item in page if item["id"] in ids]
+    export = c.get("/api/exports/jsonl", headers=reg).text
+    seen += [f"export {i}" for i in ids if i in export]
+    if c.get(f"/api/documents/{doc.id}", headers=reg).status_code != 404:
+        seen.append("document")
+    return seen
+
+
+def _stix_of(doc: Document, events: list[Event], **changes: Any) -> str:
+    import io
+
+    from rasd.exchange import write_stix_bundle
+
+    changed = doc.model_copy(update=changes)
+    out = io.StringIO()
+    write_stix_bundle([e.model_copy(update=changes) for e in events], out, {doc.id: changed})
+    return out.getvalue()
+
+
+def test_api_isolation_readds_and_imports_keep_red_from_partners(two_orgs: dict[str, Any]) -> None:
+    """fed shares an AMBER feed with reg. Re-posting fed's RED report without a marking,
+    re-ingesting it, posting a lower marking, and importing bundles that mark it CLEAR
+    (as fed and as reg) must leave it RED: the feed never carries it to reg. Lowering it
+    on purpose (allow_downgrade) is the control: then the feed does."""
+    from rasd.api.deps import get_pipeline_loader
+    from rasd.exchange import import_bundle
+    from rasd.exchange.stix_store import store_import
+    from rasd.knowledge.write import Knowledge
+    from rasd.service import ingest, owned
+    from rasd.store.markings import MarkingRule
+
+    c, h, store = two_orgs["client"], two_orgs["h"], two_orgs["store"]
+    doc, red = two_orgs["made"]["red"]
+    c.app.dependency_overrides[get_pipeline_loader] = lambda: _recoder  # type: ignore[attr-defined]
+    feed = {"partner": "reg", "kind": "feed", "q": "kanari1x"}
+    assert c.post("/api/shares", json=feed, headers=h["admin-fed"]).status_code == 201
+    body = {"text": doc.text, "published_at": "2024-01-02"}
+    post = c.post("/api/documents", json=body, headers=h["admin-fed"])
+    assert post.status_code == 200, post.text
+    lower = c.post("/api/documents", params={"tlp": "AMBER"}, json=body, headers=h["admin-fed"])
+    assert lower.status_code == 409, lower.text
+    ingest(_recoder(), store, owned(store, [doc], "fed", None), marking=MarkingRule())
+    for org in ("fed", "reg"):
+        text = _stix_of(doc, red, tlp="CLEAR")
+        result = import_bundle(text, org=org, tlp_default="CLEAR")
+        store_import(store, result, Knowledge(), _recoder)
+    assert store.get_document(doc.id).tlp == "RED"
+    assert store.get_document(doc.id).text == doc.text
+    assert _reg_sees(c, h, store, doc) == []
+    params = {"tlp": "AMBER", "allow_downgrade": "true"}
+    lowered = c.post("/api/documents", params=params, json=body, headers=h["admin-fed"])
+    assert lowered.status_code == 200, lowered.text
+    # the control: lowered on purpose, the feed now carries it
+    assert "events q=kanari1x" in _reg_sees(c, h, store, doc)
