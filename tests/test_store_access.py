@@ -16,6 +16,7 @@ from strategies import aware_datetimes, texts
 from rasd.access.tokens import TOKEN_PREFIX, digest, new_secret
 from rasd.exceptions import Conflict, NotFound
 from rasd.records import SHARE_KINDS, AuditEntry, Org, Share, User, Viewer
+from rasd.store import SqlStore
 from rasd.store.abase import AccessStore, SessionInfo
 from rasd.taxonomy import LOCAL_ORG, TLP_LEVELS
 
@@ -122,7 +123,7 @@ def test_store_access_user_by_name_returns_the_hash(store: Any) -> None:
     assert alice.created_at is not None and alice.created_at.tzinfo is not None
     assert store.user_by_name("alice") == (alice, "hash-alice")
     assert store.get_user("u-alice") == alice
-    assert store.user_by_name("Alice") is None
+    assert store.user_by_name("ALICE") == (alice, "hash-alice")  # any case (issue 12)
     assert store.user_by_name("bob") is None
 
 
@@ -390,3 +391,23 @@ def test_store_access_audit_roundtrip(store: Any, entry: AuditEntry) -> None:
     assert back.model_copy(update={"id": None, "at": entry.at}) == entry
     if entry.at is not None:
         assert back.at == entry.at
+
+
+def test_store_access_usernames_unique_whatever_the_case(store: Any) -> None:
+    """Issue 12: "alice" and "ALICE" cannot coexist (for SqlStore, the unique index on
+    lower(username) of migration 0006 holds even if the store's own check is raced)."""
+    _user(store, "alice")
+    with pytest.raises(Conflict, match="not available"):
+        store.create_user(User(id="u-2", username="ALICE", org=LOCAL_ORG, role="viewer"), "h")
+    if isinstance(store, SqlStore):
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.exc import IntegrityError
+
+        engine = create_engine(store._url)
+        insert = text(
+            "INSERT INTO users (id, username, org, role, password_hash, disabled, created_at) "
+            "VALUES ('u-3', 'Alice', :org, 'viewer', 'h', false, CURRENT_TIMESTAMP)"
+        )
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(insert, {"org": LOCAL_ORG})
+        engine.dispose()

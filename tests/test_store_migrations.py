@@ -21,12 +21,13 @@ from rasd.store.textindex import PG_INDEXES
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Expression indexes (migration 0003, kept by 0005; the trigram ones of 0004 on
-#: PostgreSQL): outside the models on purpose. SQLAlchemy reflects them on PostgreSQL
+#: PostgreSQL; the case-insensitive username one of 0006): outside the models on purpose. SQLAlchemy reflects them on PostgreSQL
 #: only (on SQLite it skips them with a warning).
 EXPRESSION_INDEXES = {
     "ix_events_list_order",
     "ix_events_list_order_desc",
     "ix_events_admin1_list_order",
+    "ux_users_username_lower",
     *PG_INDEXES,
 }
 

@@ -1,7 +1,7 @@
 """Sign-in, tokens and roles: plain functions over an AccessStore (the API and CLI call them).
 
-* ``login`` checks the rate limit first (failures per username and per client address
-  in a sliding window), then the argon2 hash; a wrong password, an unknown user and a
+* ``login`` records the attempt and checks the rate limit first (failures per username,
+  whatever its case, and per client address in a sliding window), then the argon2 hash; a wrong password, an unknown user and a
   disabled user fail alike (``AuthError``), so a caller cannot tell which.
 * A session is a random secret (the cookie) plus a CSRF token; the store keeps digests.
 * ``require`` is the role check: viewer < analyst < admin.
@@ -51,16 +51,7 @@ def login(
 ) -> Session:
     """A new session for the user, or AuthError / RateLimited (nothing else is said)."""
     at = now()
-    by_name, by_address = store.login_failures(
-        username=username, address=address, since=at - policy.window
-    )
-    if max(by_name, by_address) >= policy.max_failures:
-        raise RateLimited(
-            f"login for {username!r}",
-            f"has failed {policy.max_failures} times in {_minutes(policy.window)} minutes",
-            f"wait {_minutes(policy.window)} minutes, or ask an admin to reset the password",
-            retry_after=int(policy.window.total_seconds()),
-        )
+    _reserve_attempt(store, username, address, at, policy)
     found = store.user_by_name(username)
     user, good = None, False
     if found is not None:
@@ -68,11 +59,35 @@ def login(
         good = passwords.verify_password(stored_hash, password) and not user.disabled
     else:
         passwords.verify_password(_DUMMY_HASH(), password)  # same work: no timing oracle
-    if user is None or not good:
-        store.add_login_failure(username, address, at)
+    if user is None or not good:  # the reserved attempt stays, as a failure
         raise AuthError("login", "the username or password is wrong", "check both and retry")
-    store.clear_login_failures(username)
+    store.clear_login_failures(limit_key(username))
     return _new_session(store, user, at, policy)
+
+
+def limit_key(username: str) -> str:
+    """Failures count per username whatever its case (usernames are case-insensitive)."""
+    return username.lower()
+
+
+def _reserve_attempt(
+    store: AccessStore, username: str, address: str, at: datetime, policy: LoginPolicy
+) -> None:
+    """Record the attempt as a failure *before* the password is checked (committed), then
+    count: of parallel attempts, the n-th to commit counts at least n, so at most
+    ``max_failures`` ever reach the check. A success clears them; an attempt refused
+    here counts too (guessing on while locked keeps the lock)."""
+    store.add_login_failure(limit_key(username), address, at)
+    by_name, by_address = store.login_failures(
+        username=limit_key(username), address=address, since=at - policy.window
+    )
+    if max(by_name, by_address) > policy.max_failures:
+        raise RateLimited(
+            f"login for {username!r}",
+            f"has failed {policy.max_failures} times in {_minutes(policy.window)} minutes",
+            f"wait {_minutes(policy.window)} minutes, or ask an admin to reset the password",
+            retry_after=int(policy.window.total_seconds()),
+        )
 
 
 def _new_session(store: AccessStore, user: User, at: datetime, policy: LoginPolicy) -> Session:
@@ -164,9 +179,12 @@ def _valid(kind: type[R], subject: str, **fields: object) -> R:
 
 
 def set_password(store: AccessStore, user: User, password: str) -> User:
-    """A new password; every session and token of the user ends."""
+    """A new password; every session and token of the user ends, and a sign-in lock on
+    the user is lifted."""
     passwords.check_password(password, user.username)
-    return store.update_user(user.id, password_hash=passwords.hash_password(password))
+    updated = store.update_user(user.id, password_hash=passwords.hash_password(password))
+    store.clear_login_failures(limit_key(user.username))
+    return updated
 
 
 def create_org(store: AccessStore, org_id: str, name: str, default_tlp: str) -> Org:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from rasd.api.schemas import Schema
+from rasd.api.schemas import InSchema, Schema
 from rasd.records import AuditEntry, Org, Share, User
 from rasd.store.abase import TokenInfo
 
@@ -19,7 +19,7 @@ Role = Literal["viewer", "analyst", "admin"]
 Tlp = Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
 
 
-class LoginIn(Schema):
+class LoginIn(InSchema):
     username: str = Field(min_length=1, max_length=255)
     password: str = Field(min_length=1, max_length=1024)
 
@@ -46,13 +46,13 @@ class Me(Schema):
     auth: str = Field(description="required, or off (development: no sign-in)")
 
 
-class UserIn(Schema):
+class UserIn(InSchema):
     username: str = Field(min_length=1, max_length=255, pattern=r"^[\w.@+-]+$")
     password: str = Field(min_length=1, max_length=1024)
     role: Role = "viewer"
 
 
-class UserPatch(Schema):
+class UserPatch(InSchema):
     role: Role | None = None
     disabled: bool | None = None
     password: str | None = Field(None, min_length=1, max_length=1024)
@@ -68,12 +68,12 @@ class OrgOut(Schema):
         return cls(id=org.id, name=org.name, default_tlp=org.default_tlp)
 
 
-class OrgPatch(Schema):
+class OrgPatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=255)
     default_tlp: Tlp | None = None
 
 
-class TokenIn(Schema):
+class TokenIn(InSchema):
     name: str = Field("", max_length=255)
     days: int | None = Field(None, ge=1, le=3650, description="lifetime (default RASD_TOKEN_DAYS)")
 
@@ -100,7 +100,7 @@ class NewToken(TokenOut):
     token: str = Field(description="the secret: shown this once, store it now")
 
 
-class ShareIn(Schema):
+class ShareIn(InSchema):
     partner: str = Field(min_length=1, description="the organisation to share with")
     kind: Literal["event", "document", "feed"]
     target: str | None = Field(None, description="event or document id (kind event/document)")

@@ -23,7 +23,7 @@ from fastapi import Depends, Request
 
 from rasd.api.security import Principal, authenticate
 from rasd.config import PipelineConfig, Settings
-from rasd.exceptions import RasdError
+from rasd.exceptions import AuthError, RasdError
 from rasd.records import Viewer
 from rasd.store.abase import AccessStore
 from rasd.store.base import Store
@@ -126,6 +126,16 @@ def get_principal(request: Request, state: Annotated[ApiState, Depends(get_state
     return authenticate(request, state)
 
 
+def get_optional_principal(
+    request: Request, state: Annotated[ApiState, Depends(get_state)]
+) -> Principal | None:
+    """Who is asking, or None for a caller who is not signed in (public answers)."""
+    try:
+        return get_principal(request, state)
+    except AuthError:
+        return None
+
+
 def get_viewer(
     state: Annotated[ApiState, Depends(get_state)],
     principal: Annotated[Principal, Depends(get_principal)],
@@ -173,6 +183,7 @@ def get_pipeline_loader(state: Annotated[ApiState, Depends(get_state)]) -> Pipel
 StateDep = Annotated[ApiState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+OptionalPrincipalDep = Annotated[Principal | None, Depends(get_optional_principal)]
 ViewerDep = Annotated[Viewer | None, Depends(get_viewer)]
 StoreDep = Annotated[Store, Depends(get_kstore)]
 KStoreDep = Annotated["KStore", Depends(get_kstore)]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from rasd.api.schemas import Schema
+from rasd.api.schemas import InSchema, Schema
 from rasd.records import Correction, PersonEntity
 
 Action = Literal[
@@ -27,7 +27,7 @@ Action = Literal[
 ]
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(InSchema):
     action: Action
     target: str = Field("", description="event id, actor id or person id (empty for revert)")
     other: str | None = Field(None, description="the second id of a merge or split")

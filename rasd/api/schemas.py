@@ -13,14 +13,37 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rasd.api.errors import NUL_MSG
 from rasd.records import Actor, Document, Event, Evidence, Person, Place
 from rasd.store.base import ActorCount, PeriodCount, PlaceCount
 
 
 class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class InSchema(Schema):
+    """A request body: no string in it may hold a NUL (PostgreSQL cannot store one; it
+    answered 503), refused as a 422 naming the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if _has_nul(value):
+            raise ValueError(NUL_MSG)
+        return value
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
 
 
 # -- parts of an event ---------------------------------------------------------------------
@@ -130,7 +153,7 @@ class EventPage(Schema):
 # -- documents -----------------------------------------------------------------------------
 
 
-class DocumentIn(Schema):
+class DocumentIn(InSchema):
     text: str = Field(min_length=1, description="the report text (UTF-8)")
     title: str | None = None
     source: str | None = None
@@ -184,7 +207,7 @@ class StatsOut(Schema):
 
 class ConfigOut(Schema):
     tile_url: str | None
-    version: str
+    version: str | None = Field(description="the rasd version; null unless signed in")
 
 
 # -- records -> schemas --------------------------------------------------------------------

@@ -13,6 +13,7 @@ elsewhere) every request is the local organisation's admin and sees everything.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,28 @@ class Principal:
     @property
     def open(self) -> bool:
         return self.via == "open"
+
+
+def client_address(request: Request, trusted_proxies: tuple[str, ...]) -> str:
+    """The caller's address: the peer's, unless the peer is a trusted proxy; then the
+    rightmost ``X-Forwarded-For`` address that is not a trusted proxy (a client can
+    prepend anything to that header, but not what the proxies append after it)."""
+    peer = request.client.host if request.client else ""
+    if not trusted_proxies or not _trusted(peer, trusted_proxies):
+        return peer
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
+    for address in reversed([a for a in forwarded if a]):
+        if not _trusted(address, trusted_proxies):
+            return address
+    return peer
+
+
+def _trusted(address: str, proxies: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(p, strict=False) for p in proxies)
 
 
 def local_admin(org: str) -> User:

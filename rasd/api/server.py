@@ -30,7 +30,11 @@ def serve(
         announce(f"  database {store.url}; press Ctrl+C to stop")  # password hidden
         for line in _sign_in_notes(settings, store, host):
             announce(line)
-        uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+        # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1; the
+        # app decides instead, from RASD_TRUSTED_PROXIES (rasd.api.security.client_address)
+        uvicorn.run(
+            app, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=False
+        )
     finally:
         store.close()
 

@@ -111,7 +111,7 @@ class AccessMemory:
 
     def user_by_name(self, username: str) -> tuple[User, str] | None:
         for user in self._users.values():
-            if user.username == username:
+            if user.username.lower() == username.lower():  # case-insensitive, like SqlStore
                 return user, self._hashes[user.id]
         return None
 

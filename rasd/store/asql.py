@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,10 +79,12 @@ def org_taken(org_id: str) -> Conflict:
 
 
 def user_taken(username: str) -> Conflict:
+    """The same words whoever holds the name, in whatever case: an admin learns nothing
+    about another organisation's users beyond that the name is not free."""
     return Conflict(
         f"username {username!r}",
-        "is taken",
-        "choose another username, or update the existing user",
+        "is not available (usernames are unique across this server, whatever their case)",
+        "choose another username",
     )
 
 
@@ -170,7 +172,7 @@ class AccessSql:
             _org_row(s, user.org)
             if s.get(UserRow, user.id) is not None:
                 raise user_id_taken(user.id)
-            if s.scalar(select(UserRow.id).where(UserRow.username == user.username)):
+            if s.scalar(select(UserRow.id).where(_same_name(user.username))):
                 raise user_taken(user.username)
             s.add(UserRow(**stored.model_dump(), password_hash=password_hash))
             _commit(s, user_taken(user.username))
@@ -181,7 +183,7 @@ class AccessSql:
             return _to_user(_user_row(s, user_id))
 
     def user_by_name(self, username: str) -> tuple[User, str] | None:
-        stmt = select(UserRow).where(UserRow.username == username)
+        stmt = select(UserRow).where(_same_name(username))
         with self._errors("reading a user"), self._session() as s:
             row = s.scalar(stmt)
             return None if row is None else (_to_user(row), row.password_hash)
@@ -427,6 +429,12 @@ def _commit(session: Session, conflict: Conflict) -> None:
     except IntegrityError as exc:
         session.rollback()
         raise conflict from exc
+
+
+def _same_name(username: str) -> ColumnElement[bool]:
+    """Usernames compare case-insensitively (the unique index of migration 0006 is on
+    ``lower(username)``: the database's lower, on both sides)."""
+    return func.lower(UserRow.username) == func.lower(username)
 
 
 def _org_row(session: Session, org_id: str) -> OrgRow:

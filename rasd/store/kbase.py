@@ -51,6 +51,11 @@ class KnowledgeStore(Protocol):
         """event id -> cluster id, for the events that have one."""
         ...
 
+    def cluster_groups(self, event_ids: Sequence[str]) -> dict[str, list[str]]:
+        """cluster id -> all its members, for the clusters of ``event_ids``, read together
+        (one snapshot)."""
+        ...
+
     def cluster_members(self, cluster_id: str) -> list[str]: ...
 
     def cluster_sizes(self, cluster_ids: Sequence[str]) -> dict[str, int]:

@@ -70,6 +70,13 @@ class KnowledgeMemory:
     def clusters(self, event_ids: Sequence[str]) -> dict[str, str]:
         return {e: self._clusters[e] for e in event_ids if e in self._clusters and self._alive(e)}
 
+    def cluster_groups(self, event_ids: Sequence[str]) -> dict[str, list[str]]:
+        wanted = {self._clusters[e] for e in event_ids if e in self._clusters and self._alive(e)}
+        return {
+            c: sorted(e for e, k in self._clusters.items() if k == c and self._alive(e))
+            for c in sorted(wanted)
+        }
+
     def cluster_members(self, cluster_id: str) -> list[str]:
         return sorted(e for e, c in self._clusters.items() if c == cluster_id and self._alive(e))
 

@@ -7,7 +7,8 @@ may see, in one place for both stores:
 * links only when both events are visible;
 * an incident's cluster shows only visible reports; when its representative is not
   visible, the visible report with the lowest id stands for it (so no hidden event id
-  ever reaches the viewer);
+  ever reaches the viewer); a cluster re-made by a concurrent write between two reads
+  never leaves it without one;
 * a person only with their visible mentions, named as a visible report names them;
 * corrections only of the viewer's own organisation.
 """
@@ -21,6 +22,14 @@ from rasd.records import Correction, EventLink, PersonEntity, PersonRef, Viewer
 from rasd.store.ksql import missing_person
 
 SEARCH_SLACK = 20  # persons read per person wanted when filtering a search
+
+
+def _stand_in(cluster_id: str, visible_members: set[str]) -> str:
+    """The cluster id if visible, else its lowest visible member. The members and the
+    clusters were read together (``cluster_groups``), and the set holds at least the
+    visible events asked about, so it is never empty (a re-clustering between two
+    separate reads answered 500: ``min() arg is an empty sequence``)."""
+    return cluster_id if cluster_id in visible_members else min(visible_members)
 
 
 class ScopedKnowledge:
@@ -40,13 +49,15 @@ class ScopedKnowledge:
         if self._viewer is None:
             raw: dict[str, str] = super().clusters(event_ids)  # type: ignore[misc]
             return raw
-        raw = super().clusters(sorted(self._visible_ids(event_ids)))  # type: ignore[misc]
-        stands_for = {c: self._stand_in(c) for c in set(raw.values())}
-        return {e: stands_for[c] for e, c in raw.items()}
-
-    def _stand_in(self, cluster_id: str) -> str:
-        members = self._visible_members(cluster_id)
-        return cluster_id if cluster_id in members else min(members)
+        asked = self._visible_ids(event_ids)
+        groups: dict[str, list[str]] = super().cluster_groups(sorted(asked))  # type: ignore[misc]
+        visible = self._visible_ids({m for members in groups.values() for m in members})
+        out: dict[str, str] = {}
+        for cluster, members in groups.items():
+            mine = asked.intersection(members)
+            stand_in = _stand_in(cluster, visible.intersection(members) | mine)
+            out.update({e: stand_in for e in mine})
+        return out
 
     def _visible_members(self, cluster_id: str) -> list[str]:
         members: list[str] = super().cluster_members(cluster_id)  # type: ignore[misc]

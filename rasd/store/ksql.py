@@ -125,6 +125,25 @@ class KnowledgeSql:
                 out.update({r.event_id: r.cluster_id for r in s.scalars(stmt)})
         return out
 
+    def cluster_groups(self, event_ids: Sequence[str]) -> dict[str, list[str]]:
+        """cluster id -> all its members, for the clusters of ``event_ids``: clusters and
+        members in one query (per chunk), so a concurrent re-clustering cannot come
+        between them."""
+        out: dict[str, list[str]] = {}
+        with self._errors("reading event clusters"), self._session() as s:
+            for chunk in chunks(sorted(set(event_ids))):
+                theirs = select(EventClusterRow.cluster_id).where(
+                    EventClusterRow.event_id.in_(chunk)
+                )
+                stmt = (
+                    select(EventClusterRow.cluster_id, EventClusterRow.event_id)
+                    .where(EventClusterRow.cluster_id.in_(theirs))
+                    .order_by(EventClusterRow.event_id)
+                )
+                for cluster, event in s.execute(stmt):
+                    out.setdefault(cluster, []).append(event)
+        return out
+
     def cluster_members(self, cluster_id: str) -> list[str]:
         stmt = (
             select(EventClusterRow.event_id)

@@ -11,7 +11,7 @@ from rasd.access.tokens import digest
 from rasd.api.aschemas import LoginIn, Me, UserOut
 from rasd.api.audit import record_write
 from rasd.api.deps import AccessDep, PrincipalDep, StateDep
-from rasd.api.security import SESSION_COOKIE, Principal
+from rasd.api.security import SESSION_COOKIE, Principal, client_address
 from rasd.exceptions import RasdError
 from rasd.records import AuditEntry
 from rasd.store.abase import AccessStore
@@ -33,14 +33,11 @@ def login(body: LoginIn, request: Request, response: Response, state: StateDep) 
     ``RASD_LOGIN_MAX_FAILURES`` failures for a username or from an address within
     ``RASD_LOGIN_WINDOW_MINUTES``, answers 429 with ``Retry-After``."""
     access = state.access()
-    address = request.client.host if request.client else ""
+    address = client_address(request, state.settings.trusted_proxies)
     try:
         session = auth.login(access, body.username, body.password, address, _policy(state))
     except RasdError:
-        failed = f"{body.username!r} from {address}"
-        access.audit(
-            [AuditEntry(org="", user="", action="login_failed", resource="auth", detail=failed)]
-        )
+        _audit_failure(access, body.username, address)
         raise
     response.set_cookie(
         SESSION_COOKIE,
@@ -54,6 +51,19 @@ def login(body: LoginIn, request: Request, response: Response, state: StateDep) 
     principal = Principal(session.user, "session", session.csrf)
     record_write(access, principal, "auth", action="login", detail=f"from {address}")
     return _me(access, principal, state.settings.auth)
+
+
+def _audit_failure(access: AccessStore, username: str, address: str) -> None:
+    """In the log of the organisation of the user named (its admins see the attack);
+    a username nobody has goes to the log of no organisation."""
+    found = access.user_by_name(username)
+    org = found[0].org if found is not None else ""
+    user = found[0].id if found is not None else ""
+    entry = AuditEntry(
+        org=org, user=user, action="login_failed", resource="auth",
+        detail=f"{username!r} from {address}",
+    )  # fmt: skip
+    access.audit([entry])
 
 
 @router.post("/auth/logout", status_code=204)

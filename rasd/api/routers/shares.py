@@ -15,11 +15,13 @@ from rasd.access import auth
 from rasd.api.aschemas import ShareIn, ShareOut
 from rasd.api.audit import record_write
 from rasd.api.deps import AccessDep, KStoreDep, PrincipalDep
+from rasd.api.errors import problem, raise_problems
 from rasd.exceptions import Forbidden, NotFound, RasdError
 from rasd.knowledge.dedup import KStore
 from rasd.records import Share, User
 from rasd.store.base import EventQuery
 from rasd.store.visibility import feed_json
+from rasd.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES
 
 router = APIRouter(tags=["sharing"])
 
@@ -41,6 +43,7 @@ def create_share(
     feed: your AMBER and AMBER+STRICT events matching the filters, now and later (analyst)."""
     user = principal.user
     auth.require(user, "analyst")
+    _check_partner(body, user)
     access.get_org(body.partner)  # 404 for an unknown partner
     query = None
     if body.kind == "feed":
@@ -75,6 +78,26 @@ def withdraw_share(share_id: int, principal: PrincipalDep, access: AccessDep) ->
     done = access.withdraw_share(share_id, datetime.now(UTC))
     record_write(access, principal, "shares", [str(share_id)], "withdrawn")
     return ShareOut.of(done)
+
+
+def _check_partner(body: ShareIn, user: User) -> None:
+    """422s naming the field: sharing with yourself, or a feed of unknown types (it was
+    accepted and matched nothing, for ever)."""
+    problems = []
+    if body.partner == user.org:
+        msg = (
+            f"is your own organisation ({user.org!r}), which sees its items already; name a partner"
+        )
+        problems.append(problem("partner", msg, where="body"))
+    for name, chosen, known in (
+        ("event_type", body.event_type, EVENT_TYPES),
+        ("sub_event_type", body.sub_event_type, SUB_EVENT_TYPES),
+    ):
+        for value in chosen:
+            if value not in known:
+                msg = f"{value!r} is not an ACLED {name}; use one of: {', '.join(known)}"
+                problems.append(problem(name, msg, where="body"))
+    raise_problems(problems)
 
 
 def _check_owned(store: KStore, user: User, kind: str, target: str | None) -> None:
