@@ -212,3 +212,10 @@ def test_api_hardening_nul_in_body_field_names_it(client: TestClient, store: Any
     )
     assert r.status_code == 422, r.text
     assert r.json()["detail"][0]["loc"] == ["body", "name"]
+
+
+def test_api_hardening_nul_in_report_title_is_422(client: TestClient, store: Any) -> None:
+    body = {"text": "A report about Kirkuk.", "title": "Kirkuk\x00", "published_at": "2023-09-27"}
+    r = client.post("/api/documents", json=body, headers=bearer(store, "bob"))
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"] == ["body", "title"]
