@@ -335,10 +335,9 @@ def _rasd_report(
 ) -> Imported:
     """A rasd report with all its events, or ValueError when one of them is missing or
     invalid: storing the rest would drop that event from the store (an add replaces).
-
-    Its marking is the most restricted of the bundle's ``marking`` and the document's own.
-    A document whose id is not the hash of its text (:func:`rasd.records.content_id`) was
-    not made by rasd as it says: it comes in as a foreign report, without its events."""
+    Its marking: the most restricted of the bundle's and the document's own. A document
+    whose id is not the hash of its text (:func:`rasd.records.content_id`) comes in as a
+    foreign report, without its events."""
     original = Document.model_validate(dict(obj["x_rasd_document"]))
     tlp = max((original.tlp, marking or original.tlp), key=tlp_rank)
     if original.id != content_id(original.text, original.org):

@@ -84,18 +84,10 @@ async def post_document(
     load_pipeline: PipelineLoaderDep,
     dry_run: Annotated[bool, Query(description="true: extract only, save nothing")] = False,
     tlp: Annotated[
-        Tlp | None,
-        Query(
-            description="marking; default: your organisation's default_tlp (a report "
-            "already stored keeps its marking unless tlp is given)"
-        ),
+        Tlp | None, Query(description="marking; default: kept if stored, else default_tlp")
     ] = None,
     allow_downgrade: Annotated[
-        bool,
-        Query(
-            description="true: let tlp lower the marking of a report already stored "
-            "(audited); without it a lower marking is refused with 409"
-        ),
+        bool, Query(description="true: tlp may lower a stored report's marking (audited)")
     ] = False,
 ) -> ExtractionOut:
     """Extract the events of one report and (unless ``dry_run``) store them.
