@@ -284,7 +284,7 @@ def export(
             result = write(store, fh)
         tmp.replace(output)
     skipped = f" ({result.skipped} without coordinates skipped)" if result.skipped else ""
-    err.print(f"wrote {result.written} events to {output}{skipped}")
+    err.print(f"wrote {result.written} events to {output}{skipped}", markup=False)
 
 
 @app.command()
@@ -298,9 +298,9 @@ def doctor(config: ConfigOpt = None) -> None:
     checks = run_checks(Settings(), _config(config))
     for c in checks:
         mark = "[green]ok[/]" if c.ok else "[red]FAIL[/]"
-        out.print(f"{mark}  {c.name}: {c.detail}", highlight=False)
+        out.print(f"{mark}  {escape(f'{c.name}: {c.detail}')}", highlight=False)
         if not c.ok:
-            out.print(f"      fix: {c.fix}", highlight=False)
+            out.print(f"      fix: {c.fix}", highlight=False, markup=False)
     if not all(c.ok for c in checks):
         raise typer.Exit(1)
 

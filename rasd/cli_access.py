@@ -17,6 +17,7 @@ from rich.table import Table
 from rasd.cli import _settings, app, out
 from rasd.exceptions import NotFound
 from rasd.records import ROLES, User
+from rasd.render import add_plain_row
 from rasd.store.abase import AccessStore
 
 org_app = typer.Typer(
@@ -64,7 +65,10 @@ def org_create(
 
     with open_store(_settings()) as store:
         org = create_org(store, org_id, name, default_tlp)
-    out.print(f"organisation {org.id} ({org.name}) created; new reports marked {org.default_tlp}")
+    out.print(
+        f"organisation {org.id} ({org.name}) created; new reports marked {org.default_tlp}",
+        markup=False,
+    )
 
 
 @org_app.command("list")
@@ -78,7 +82,7 @@ def org_list() -> None:
     table = Table("id", "name", "default TLP")
     with open_store(_settings()) as store:
         for org in store.orgs():
-            table.add_row(org.id, org.name, org.default_tlp)
+            add_plain_row(table, org.id, org.name, org.default_tlp)
     out.print(table)
 
 
@@ -99,7 +103,7 @@ def user_create(
     password = _password(password_stdin)
     with open_store(_settings()) as store:
         user = create_user(store, username, password, org, role)
-    out.print(f"user {user.username} ({user.role}) created in {user.org}")
+    out.print(f"user {user.username} ({user.role}) created in {user.org}", markup=False)
 
 
 @user_app.command("list")
@@ -115,7 +119,7 @@ def user_list(
     table = Table("username", "org", "role", "disabled")
     with open_store(_settings()) as store:
         for user in store.users(org):
-            table.add_row(user.username, user.org, user.role, "yes" if user.disabled else "")
+            add_plain_row(table, user.username, user.org, user.role, "yes" if user.disabled else "")
     out.print(table)
 
 
@@ -142,7 +146,8 @@ def user_set(
         if password or password_stdin:
             user = set_password(store, user, _password(password_stdin))
         user = update_user(store, user, role=role, disabled=disabled)
-    out.print(f"user {user.username}: {user.role}" + (", disabled" if user.disabled else ""))
+    disabled = ", disabled" if user.disabled else ""
+    out.print(f"user {user.username}: {user.role}{disabled}", markup=False)
 
 
 def _user(store: AccessStore, username: str) -> User:
@@ -174,5 +179,5 @@ def token_create(
         info, secret = issue_token(
             store, user, name, days if days is not None else settings.token_days
         )
-    out.print(f"token {info.id} for {username}, expires {info.expires_at:%Y-%m-%d}:")
+    out.print(f"token {info.id} for {username}, expires {info.expires_at:%Y-%m-%d}:", markup=False)
     out.print(secret, highlight=False, soft_wrap=True)

@@ -8,10 +8,12 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from rasd.cli import ConfigOpt, _config, _progress, _settings, app, err, out
 from rasd.records import Correction
+from rasd.render import add_plain_row
 
 ByOpt = Annotated[str, typer.Option("--by", help="Who makes the correction (name or login).")]
 WhyOpt = Annotated[
@@ -43,7 +45,9 @@ def _record(action: str, target: str, by: str, why: str, **extra: object) -> Non
             Correction(action=action, target=target, analyst=by, reason=why, **extra),  # type: ignore[arg-type]
             knowledge,
         )
-    out.print(f"correction #{recorded.id} recorded: {action} {target}", highlight=False)
+    out.print(
+        f"correction #{recorded.id} recorded: {action} {target}", highlight=False, markup=False
+    )
 
 
 @correct_app.command("set")
@@ -141,7 +145,7 @@ def correct_log(
         undone = cancelled(store.corrections())
     if as_json:
         for c in log:
-            out.print(c.model_dump_json(), highlight=False, soft_wrap=True)
+            out.print(c.model_dump_json(), highlight=False, soft_wrap=True, markup=False)
         return
     table = Table("#", "when", "who", "action", "target", "detail", "why", "in force")
     for c in log:
@@ -149,7 +153,8 @@ def correct_log(
             x for x in (c.other, c.field, c.value, f"#{c.reverts}" if c.reverts else None) if x
         )
         when = c.created_at.strftime("%Y-%m-%d %H:%M") if c.created_at else ""
-        table.add_row(
+        add_plain_row(
+            table,
             str(c.id),
             when,
             c.analyst,
@@ -194,7 +199,9 @@ def reprocess_cmd(
             pipeline, store, Knowledge.from_config(cfg), start, lambda _s: progress.advance(task)
         )
     if as_json:
-        out.print(json.dumps(_report_json(report), default=str, indent=2), highlight=False)
+        out.print(
+            json.dumps(_report_json(report), default=str, indent=2), highlight=False, markup=False
+        )
         return
     out.print(
         f"{report.documents} documents: {len(report.added)} events added, "
@@ -206,7 +213,8 @@ def reprocess_cmd(
         out.print(f"  {name}: {count} changed", highlight=False)
     for c in report.orphans:
         err.print(
-            f"[yellow]orphaned[/] correction #{c.id} ({c.action} {c.target}): its event is gone"
+            f"[yellow]orphaned[/] correction #{c.id} "
+            f"{escape(f'({c.action} {c.target})')}: its event is gone"
         )
 
 
@@ -260,7 +268,7 @@ def profile_cmd(
         )
     with open_store(_settings()) as store:
         profile = actor_profile(store, ident) if kind == "actor" else person_profile(store, ident)
-    out.print(profile.model_dump_json(indent=2), highlight=False, soft_wrap=True)
+    out.print(profile.model_dump_json(indent=2), highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command("persons")
@@ -278,5 +286,5 @@ def persons_cmd(
         found = store.search_persons(name, limit)
     table = Table("person id", "name", "match key")
     for p in found:
-        table.add_row(p.id, p.name, p.key)
+        add_plain_row(table, p.id, p.name, p.key)
     out.print(table)

@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.table import Table
+from rich.text import Text
 
 from rasd.records import Event
 
 COLUMNS = ("event_date", "sub_event_type", "actor1", "actor2", "location", "admin1", "geo", "fat.")
+
+
+def add_plain_row(table: Table, *cells: object) -> None:
+    """A row whose cells print as they are: ``[input]`` in a name is not Rich markup."""
+    table.add_row(*(Text(str(c)) for c in cells))
 
 
 def events_table(events: Iterable[Event], title: str | None = None) -> Table:
@@ -17,7 +23,8 @@ def events_table(events: Iterable[Event], title: str | None = None) -> Table:
     for col in COLUMNS:
         table.add_column(col, overflow="fold")
     for e in events:
-        table.add_row(
+        add_plain_row(
+            table,
             str(e.event_date or ""),
             e.sub_event_type,
             e.actor1.name if e.actor1 else "",

@@ -343,3 +343,25 @@ def test_hostile_batch_long_jsonl_line_is_capped_and_the_next_line_read(
     problem = _only_problem(records, str(path))
     assert problem.line == 1 and "larger than the 1 MB limit" in problem.message
     assert [r.source for r in records if isinstance(r, Document)] == [f"{path}:2"]
+
+
+def test_hostile_table_cells_print_markup_literally() -> None:
+    from rich.console import Console
+
+    from rasd.records import Actor, Event
+    from rasd.render import events_table
+    from rasd.taxonomy import ActorType
+
+    event = Event(
+        id="e1",
+        document_id="d1",
+        event_date=None,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        location="[input] [bold]Tikrit[/bold]",
+        actor1=Actor(id="a1", name="[red]Gunmen[/]", actor_type=ActorType.REBEL_GROUP),
+    )
+    console = Console(width=400, record=True)
+    console.print(events_table([event]))
+    text = console.export_text()
+    assert "[input] [bold]Tikrit[/bold]" in text and "[red]Gunmen[/]" in text
