@@ -42,6 +42,7 @@ SURROGATE_MSG = (
     "contains a lone surrogate (\\ud800-\\udfff), which is not Unicode text; "
     "send valid UTF-8 (pair each high surrogate with a low one)"
 )
+NOT_UTF8_MSG = "is not UTF-8 text; send JSON or form fields encoded as UTF-8"
 # pydantic error types whose message we replace with ours (they name no fix)
 _MESSAGES = {"string_unicode": SURROGATE_MSG}
 
@@ -124,6 +125,12 @@ async def _on_invalid(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": jsonable_encoder(shown_errors(exc.errors()))}, 422)
 
 
+async def _on_undecodable(_request: Request, exc: Exception) -> JSONResponse:
+    """A body that is not UTF-8 where text was expected (a route decoding it itself)."""
+    entry = {"loc": ["body"], "msg": NOT_UTF8_MSG, "type": "value_error"}
+    return JSONResponse({"detail": [entry]}, 422)
+
+
 async def _on_too_large(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BodyTooLarge)
     return too_large_response(exc)
@@ -145,4 +152,5 @@ def install(app: FastAPI, headers: Sequence[tuple[str, str]] = ()) -> None:
     app.add_exception_handler(RasdError, _on_rasd_error)
     app.add_exception_handler(RequestValidationError, _on_invalid)
     app.add_exception_handler(BodyTooLarge, _on_too_large)
+    app.add_exception_handler(UnicodeDecodeError, _on_undecodable)
     app.add_exception_handler(Exception, on_unexpected)

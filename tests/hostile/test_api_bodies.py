@@ -208,3 +208,14 @@ def test_api_bodies_lone_surrogate_on_sql_store(tmp_path: Any) -> None:
         )
     sql.close()
     assert r.status_code == 422, r.text
+
+
+def test_api_bodies_non_utf8_report_is_422(store: MemoryStore, client: TestClient) -> None:
+    """Found by the RSS property test: b"\\x80" as a JSON report answered 500."""
+    r = client.post(
+        "/api/documents",
+        content=b"\x80",
+        headers={"content-type": "application/json", "authorization": f"Bearer {_token(store)}"},
+    )
+    assert r.status_code == 422, r.text
+    assert "UTF-8" in r.json()["detail"][0]["msg"]
