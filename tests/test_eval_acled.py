@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from fixtures.eval.fakes import FakePipeline, actor, event, factory, place
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rasd.eval import acled
 from rasd.eval.base import EvalContext
@@ -76,14 +78,278 @@ def test_eval_acled_pipeline_sees_no_gold_column():
 @pytest.mark.parametrize(
     ("text", "value"),
     [
+        # ISO, as the ACLED API and current exports write it
+        ("2020-05-09", date(2020, 5, 9)),
         ("2023-09-26", date(2023, 9, 26)),
+        # "09 May 2020": day, English month name (full or short), four-digit year
+        ("09 May 2020", date(2020, 5, 9)),
+        ("9 May 2020", date(2020, 5, 9)),
         ("26 September 2023", date(2023, 9, 26)),
+        ("26 Sep 2023", date(2023, 9, 26)),
+        (" 26 sept 2023 ", date(2023, 9, 26)),
+        # "9-May-20": as a spreadsheet re-saves it; two-digit years 69-99 are 19xx, 00-68 20xx
+        ("9-May-20", date(2020, 5, 9)),
+        ("09-May-20", date(2020, 5, 9)),
+        ("31-Dec-97", date(1997, 12, 31)),
+        ("1-Jan-00", date(2000, 1, 1)),
+        ("31-Dec-68", date(2068, 12, 31)),
+        ("1-Jan-69", date(1969, 1, 1)),
         ("26-September-2023", date(2023, 9, 26)),
-        ("not a date", None),
     ],
 )
-def test_eval_acled_parse_date(text, value):
+def test_eval_acled_parse_date_accepts_the_three_acled_formats(text, value):
     assert acled.parse_date(text) == value
+
+
+BAD_DATES = [
+    "",
+    "not a date",
+    "05/09/2020",  # day/month or month/day: ambiguous, never guessed
+    "2020/05/09",
+    "30 February 2020",
+    "2020-13-01",
+    "9-Mai-20",
+    "May 9, 2020",
+    "9 May-20",
+    "2020-05-09T00:00:00",
+]
+
+
+@pytest.mark.parametrize("text", BAD_DATES)
+def test_eval_acled_parse_date_refuses_other_dates(text):
+    assert acled.parse_date(text) is None
+
+
+# --------------------------------------------------------------------------- ACLED export files
+
+#: ACLED's export columns (2023 layout). Some exports add iso3; older ones lack admin3.
+EXPORT_COLUMNS = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
+
+#: Invented rows (values made up, in ACLED's style); event_date is filled per test.
+INVENTED = [
+    {
+        "event_id_cnty": "SYR77001",
+        "year": "2020",
+        "time_precision": "1",
+        "disorder_type": "Political violence",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack",
+        "actor1": "Military Forces of Syria (2000-)",
+        "inter1": "1",
+        "actor2": "",
+        "inter2": "0",
+        "interaction": "10",
+        "iso": "760",
+        "iso3": "SYR",
+        "region": "Middle East",
+        "country": "Syria",
+        "admin1": "Idleb",
+        "admin2": "Ariha",
+        "admin3": "Ihsem",
+        "location": "Kafr Nabl",
+        "latitude": "35.6142",
+        "longitude": "36.5614",
+        "geo_precision": "1",
+        "source": "Invented Observatory",
+        "source_scale": "Other",
+        "notes": "On 9 May 2020, regime forces shelled Kafr Nabl (Ariha, Idleb).\nNo casualties.",
+        "fatalities": "0",
+        "timestamp": "1590000000",
+    },
+    {
+        "event_id_cnty": "IRQ77002",
+        "year": "2020",
+        "time_precision": "1",
+        "disorder_type": "Political violence",
+        "event_type": "Violence against civilians",
+        "sub_event_type": "Attack",
+        "actor1": "Unidentified Armed Group (Iraq)",
+        "inter1": "3",
+        "actor2": "Civilians (Iraq)",
+        "inter2": "7",
+        "interaction": "37",
+        "civilian_targeting": "Civilian targeting",
+        "iso": "368",
+        "iso3": "IRQ",
+        "region": "Middle East",
+        "country": "Iraq",
+        "admin1": "Diyala",
+        "admin2": "Baquba",
+        "admin3": "Buhriz",
+        "location": "Buhriz",
+        "latitude": "33.7000",
+        "longitude": "44.6500",
+        "geo_precision": "2",
+        "source": "Invented Wire",
+        "source_scale": "National",
+        "notes": "On 10 May 2020, gunmen killed two farmers near Buhriz (Baquba, Diyala).",
+        "fatalities": "2",
+        "timestamp": "1590000000",
+    },
+]
+
+#: The same two days in each of ACLED's three date formats.
+DATES = {
+    "iso": ("2020-05-09", "2020-05-10"),
+    "day month year": ("09 May 2020", "10 May 2020"),
+    "spreadsheet": ("9-May-20", "10-May-20"),
+}
+DAYS = (date(2020, 5, 9), date(2020, 5, 10))
+LAYOUTS = {
+    "admin3 and iso3": [*EXPORT_COLUMNS[:16], "iso3", *EXPORT_COLUMNS[16:]],
+    "admin3, no iso3": EXPORT_COLUMNS,
+    "neither": [c for c in EXPORT_COLUMNS if c != "admin3"],
+}
+
+
+def write_export(path: Path, columns: list[str], rows: list[dict[str, str]]) -> Path:
+    """An ACLED-style CSV: the given columns, in order; absent values are empty."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns, extrasaction="ignore", restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def dated(*days: str) -> list[dict[str, str]]:
+    return [{**row, "event_date": day} for row, day in zip(INVENTED, days, strict=True)]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("style", DATES)
+def test_eval_acled_load_export_layouts_and_date_formats(tmp_path, layout, style):
+    columns = LAYOUTS[layout]
+    write_export(tmp_path / "acled" / "export.csv", columns, dated(*DATES[style]))
+    items = acled.load(tmp_path / "acled")
+    assert [inp.published_at for inp, _ in items] == list(DAYS)
+    assert [gold.event_date for _, gold in items] == list(DAYS)
+    # the first row's notes span lines 2 and 3
+    assert [inp.source for inp, _ in items] == ["export.csv:2", "export.csv:4"]
+    golds = [gold for _, gold in items]
+    assert [g.row_id for g in golds] == ["SYR77001", "IRQ77002"]
+    assert [g.admin3 for g in golds] == (["Ihsem", "Buhriz"] if "admin3" in columns else ["", ""])
+    assert [g.iso3 for g in golds] == (["SYR", "IRQ"] if "iso3" in columns else ["", ""])
+    assert [g.admin2 for g in golds] == ["Ariha", "Baquba"]
+
+
+@pytest.mark.parametrize("style", DATES)
+def test_eval_acled_dates_score_right_in_every_format(tmp_path, style):
+    """The reported bug: rasd dating each event by its report scored 0 on real exports."""
+    write_export(tmp_path / "acled" / "export.csv", LAYOUTS["neither"], dated(*DATES[style]))
+
+    def respond(doc):
+        doc.events.append(event("Attack", event_date=doc.document.published_at))
+
+    ctx = EvalContext(tmp_path, pipeline_factory=factory(FakePipeline(respond)))
+    result = acled.evaluate(ctx)
+    assert result.metrics["date_acc"] == 1.0
+    assert not [e for e in result.errors if e.kind == "wrong_date"]
+
+
+@pytest.mark.parametrize("bad", [b for b in BAD_DATES if b.strip()])
+def test_eval_acled_load_names_file_line_and_value_of_a_bad_date(tmp_path, bad):
+    path = write_export(tmp_path / "acled" / "export.csv", EXPORT_COLUMNS, dated("9-May-20", bad))
+    with pytest.raises(EvalDataError) as caught:
+        acled.load(tmp_path / "acled")
+    err = caught.value
+    assert err.subject == f"{path}:4"  # the first row's notes take lines 2 and 3
+    assert repr(bad) in err.problem and "event_date" in err.problem
+    assert "2020-05-09" in err.fix and "09 May 2020" in err.fix and "9-May-20" in err.fix
+
+
+def test_eval_acled_load_refuses_an_empty_date(tmp_path):
+    path = write_export(tmp_path / "acled" / "e.csv", EXPORT_COLUMNS, dated("", "9-May-20"))
+    with pytest.raises(EvalDataError, match="event_date is empty") as caught:
+        acled.load(tmp_path / "acled")
+    assert caught.value.subject == f"{path}:2"
+
+
+def test_eval_acled_load_refuses_a_short_row(tmp_path):
+    path = tmp_path / "acled" / "short.csv"
+    write_export(path, EXPORT_COLUMNS, dated("9-May-20", "10-May-20"))
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("SYR77003,2020-05-11,2020\n")
+    with pytest.raises(EvalDataError, match="3 field") as caught:
+        acled.load(tmp_path / "acled")
+    assert caught.value.subject == f"{path}:5"
+    assert "31" in caught.value.problem
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _acled_text(day: date, style: str, short_month: bool) -> str:
+    month = MONTHS[day.month - 1]
+    month = month[:3] if short_month else month
+    if style == "iso":
+        return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+    if style == "day month year":
+        return f"{day.day:02d} {month} {day.year:04d}"
+    return f"{day.day}-{month}-{day.year % 100:02d}"
+
+
+@given(
+    day=st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)),
+    style=st.sampled_from(sorted(DATES)),
+    short_month=st.booleans(),
+)
+def test_eval_acled_parse_date_round_trip(day, style, short_month):
+    """Any date written in an ACLED format reads back as itself. Two-digit years follow
+    strptime's rule (69-99 -> 1900s, 00-68 -> 2000s), so that format round-trips 1969-2068."""
+    text = _acled_text(day, style, short_month)
+    if style == "spreadsheet":
+        expected = day.replace(year=(1900 if day.year % 100 >= 69 else 2000) + day.year % 100)
+        assert acled.parse_date(text) == expected
+        if 1969 <= day.year <= 2068:
+            assert expected == day
+    else:
+        assert acled.parse_date(text) == day
 
 
 def test_eval_acled_load_fixture_and_missing_columns(tmp_path):

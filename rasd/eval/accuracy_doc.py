@@ -37,7 +37,10 @@ NOTES: dict[str, str] = {
     "acled": (
         "Extraction from `notes` alone, dated by `event_date`; each row's gold event "
         "against rasd's best-matching event. Accuracies are over all rows: a row with "
-        "no rasd event is wrong for every field."
+        "no rasd event is wrong for every field. `event_date` is read as "
+        "`2020-05-09`, `09 May 2020` or `9-May-20` (two-digit years 69-99 are 19xx, "
+        "00-68 20xx); any other date stops the run. admin3 and iso3 are read when the "
+        "export has them but not scored: rasd places stop at admin2."
     ),
     "muc4": (
         "GRIT's role-filler setting, CEAF-REE strict matching (a predicted filler "

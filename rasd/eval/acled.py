@@ -2,7 +2,19 @@
 
 Data: every ``*.csv`` under ``DATA_DIR/acled/`` in ACLED's export format
 (``event_id_cnty, event_date, ..., notes, fatalities, ...``). ACLED's terms forbid
-redistribution, so users export their own; nothing is shipped.
+redistribution, so users export their own; nothing is shipped. ``admin3`` and
+``iso3`` are optional (older exports lack admin3, most lack iso3): read when
+present, empty when not. Every other column named in :data:`GOLD_COLUMNS` must be
+there.
+
+``event_date`` may be written in any of ACLED's three ways: ``2020-05-09`` (API
+and current exports), ``09 May 2020`` (older exports; full or short English month
+name) or ``9-May-20`` (an export re-saved by a spreadsheet). Month names are read
+in English whatever the locale. Two-digit years follow strptime's ``%y`` rule:
+69-99 are 1969-1999 and 00-68 are 2000-2068 (ACLED's coverage starts in 1997).
+Anything else, slashed dates such as ``05/09/2020`` (day and month order unknown)
+or days that do not exist included, stops the load with an error naming the file,
+the line the row starts on and the value.
 
 Extraction sees **only** ``notes`` as the text and ``event_date`` as the
 publication date: :func:`extraction_input` reads those two columns and nothing
@@ -22,14 +34,21 @@ after also dropping Arabic articles "al-", "ad-"... and words like "Governorate"
 ``acc_10km``, ``acc_50km`` (great-circle distance between rasd's place and the
 gold coordinates); ``date_acc`` (same day); ``fatalities_acc`` (exact) and
 ``fatalities_pm1`` (within one); ``no_event_rate``.
+
+admin3 is loaded (``GoldEvent.admin3``) but not scored: rasd's places stop at
+admin2 (:class:`rasd.records.Place` has no admin3), so "both sides have admin3"
+never holds, and an ``admin3_acc`` would be 0 by construction. ``location_acc``
+still compares ACLED's ``location`` with rasd's. iso3 is loaded for reference;
+rows are grouped by ``country`` as before.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +75,33 @@ GOLD_COLUMNS = (
     "country",
     "notes",
 )
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%m/%d/%Y", "%d/%m/%Y")
+#: ACLED's three ways of writing ``event_date``, as named in errors.
+DATE_EXAMPLES = "2020-05-09, 09 May 2020 or 9-May-20"
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+#: "09 May 2020" and "9-May-20": one separator, used twice; a 2- or 4-digit year.
+_NAMED_DATE = re.compile(r"(\d{1,2})([ -])([A-Za-z]+)\2(\d{4}|\d{2})")
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+#: English month names, full or three letters (and "sept"), whatever the locale.
+MONTHS = {
+    **{name: number for number, name in enumerate(_MONTH_NAMES, 1)},
+    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, 1)},
+    "sept": 9,
+}
+#: Two-digit years below this are 20xx, the others 19xx (strptime's %y rule; ACLED starts in 1997).
+CENTURY_PIVOT = 69
 
 ANCHORS = {"note": "no published reference: ACLED coding is the gold itself"}
 
@@ -66,14 +111,14 @@ class ExtractionInput:
     """Everything extraction may see of a row: the notes and the date as publication date."""
 
     notes: str
-    published_at: date | None
-    source: str  # "<file name>:<row number>", no gold content
+    published_at: date
+    source: str  # "<file name>:<line the row starts on>", no gold content
 
 
 @dataclass(frozen=True)
 class GoldEvent:
     row_id: str
-    event_date: date | None
+    event_date: date
     event_type: str
     sub_event_type: str
     actor1: str
@@ -86,22 +131,60 @@ class GoldEvent:
     fatalities: int
     country: str
     notes: str
+    admin3: str = ""  # "" when the export has no admin3 column
+    iso3: str = ""  # "" when the export has no iso3 column
+
+
+def _year(text: str) -> int:
+    if len(text) == 4:
+        return int(text)
+    short = int(text)
+    return short + (1900 if short >= CENTURY_PIVOT else 2000)
 
 
 def parse_date(value: str) -> date | None:
-    """ACLED dates as exported: "2023-09-26" or "26 September 2023" (and a few variants)."""
-    value = value.strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
+    """An ACLED ``event_date``: "2020-05-09", "09 May 2020" or "9-May-20"; else None.
+
+    Month names are English, full or short, any case, whatever the locale. The
+    spreadsheet form "9-May-20" may also carry a four-digit year ("9-May-2020").
+    Two-digit years: 69-99 are 1969-1999, 00-68 are 2000-2068. Slashed dates
+    ("05/09/2020") are refused: day and month order cannot be told apart.
+    """
+    text = value.strip()
+    try:
+        if iso := _ISO_DATE.fullmatch(text):
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        named = _NAMED_DATE.fullmatch(text)
+        if named and named[3].casefold() in MONTHS:
+            return date(_year(named[4]), MONTHS[named[3].casefold()], int(named[1]))
+    except ValueError:  # a day that does not exist: "30 February 2020"
+        return None
     return None
 
 
-def extraction_input(row: Mapping[str, str], source: str) -> ExtractionInput:
-    """The extraction input of a CSV row. Reads ``notes`` and ``event_date`` only."""
-    return ExtractionInput(row["notes"], parse_date(row["event_date"]), source)
+def read_date(value: str, where: str) -> date:
+    """``parse_date``, or an EvalDataError naming ``where`` (file:line) and the value."""
+    text = value.strip()
+    parsed = parse_date(text) if text else None
+    if parsed is not None:
+        return parsed
+    problem = f"event_date {value!r} is not a date in any of ACLED's formats"
+    if not text:
+        problem = "event_date is empty"
+    raise EvalDataError(
+        where,
+        problem,
+        f"write it as {DATE_EXAMPLES} (English month names), or re-export the file from ACLED",
+    )
+
+
+def extraction_input(
+    row: Mapping[str, str], source: str, where: str | None = None
+) -> ExtractionInput:
+    """The extraction input of a CSV row. Reads ``notes`` and ``event_date`` only.
+
+    ``where`` names the row in errors (default ``source``)."""
+    return ExtractionInput(row["notes"], read_date(row["event_date"], where or source), source)
 
 
 def extract(pipeline: Any, inp: ExtractionInput) -> tuple[Any, str | None]:
@@ -124,10 +207,11 @@ def _int(value: str) -> int:
         return 0
 
 
-def gold_event(row: Mapping[str, str], row_id: str) -> GoldEvent:
+def gold_event(row: Mapping[str, str], row_id: str, event_date: date) -> GoldEvent:
+    """The gold event of a row whose ``event_date`` was read already (see :func:`read_date`)."""
     return GoldEvent(
         row_id=row_id,
-        event_date=parse_date(row["event_date"]),
+        event_date=event_date,
         event_type=row["event_type"].strip(),
         sub_event_type=row["sub_event_type"].strip(),
         actor1=row["actor1"].strip(),
@@ -140,13 +224,37 @@ def gold_event(row: Mapping[str, str], row_id: str) -> GoldEvent:
         fatalities=_int(row["fatalities"]),
         country=row["country"].strip(),
         notes=row["notes"],
+        admin3=(row.get("admin3") or "").strip(),
+        iso3=(row.get("iso3") or "").strip(),
     )
+
+
+def _field_count(row: dict[Any, Any], width: int) -> int:
+    """Fields on a row DictReader padded with None (short) or spilled under None (long)."""
+    return width - sum(v is None for v in row.values()) + len(row.get(None) or [])
+
+
+def _numbered(
+    reader: csv.DictReader[str], path: Path, width: int
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row with the line it starts on (notes may span lines); a short or long row raises."""
+    start = reader.line_num + 1
+    for row in reader:
+        if None in row or None in row.values():
+            raise EvalDataError(
+                f"{path}:{start}",
+                f"has {_field_count(row, width)} field(s) where the header has {width}",
+                "quote fields that contain commas or line breaks, or re-export the file",
+            )
+        yield start, row
+        start = reader.line_num + 1
 
 
 def _read_csv(path: Path) -> list[tuple[ExtractionInput, GoldEvent]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = [c for c in GOLD_COLUMNS if c not in (reader.fieldnames or [])]
+        header = reader.fieldnames or []
+        missing = [c for c in GOLD_COLUMNS if c not in header]
         if missing:
             raise EvalDataError(
                 str(path),
@@ -154,10 +262,11 @@ def _read_csv(path: Path) -> list[tuple[ExtractionInput, GoldEvent]]:
                 "export the full ACLED column set (event_id_cnty ... timestamp)",
             )
         out = []
-        for number, row in enumerate(reader, 2):
-            source = f"{path.name}:{number}"
+        for line, row in _numbered(reader, path, len(header)):
+            source = f"{path.name}:{line}"
+            inp = extraction_input(row, source, where=f"{path}:{line}")
             row_id = row.get("event_id_cnty") or source
-            out.append((extraction_input(row, source), gold_event(row, row_id)))
+            out.append((inp, gold_event(row, row_id, inp.published_at)))
     return out
 
 
