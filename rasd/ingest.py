@@ -283,7 +283,9 @@ def open_regular(path: Path) -> int:
     try:
         kind = _not_regular(os.stat(path).st_mode)
         if kind is None:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(
+                path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+            )
             kind = _not_regular(os.fstat(fd).st_mode)  # it was swapped after the stat
             if kind is None:
                 return fd
