@@ -129,6 +129,7 @@ def probe_worlds(
             TestClient(create_app(settings_required(), store)) as client,
         ):
             world = build_world(store, spec, client)
+            readd_and_import(store, world)
             probe = Probe(client, world, tally, kind)
             for org in world.orgs:
                 probe.reads(org)
@@ -147,6 +148,53 @@ def probe_worlds(
     )(run)()
     _merge(tally)
     return tally
+
+
+def readd_and_import(store: Any, world: Any) -> None:
+    """Issue 12: every report is re-ingested by its owner without a marking, and imported
+    by its owner from a bundle that marks it CLEAR. Neither may change what is stored (the
+    probe then checks that nobody sees more than the oracle says)."""
+    from rasd.exchange import import_bundle
+    from rasd.exchange.stix_store import store_import
+    from rasd.knowledge.write import Knowledge
+    from rasd.service import ingest, owned
+
+    before = (world.documents, _plain(store.events()))
+    for doc in list(world.documents.values()):
+        raw = store.get_extraction(doc.id) or []
+        ingest(_replay(doc.id, raw), store, owned(store, [doc], doc.org, None))
+        text = _stix_of(doc, raw, tlp="CLEAR")
+        store_import(store, import_bundle(text, org=doc.org), Knowledge(), _recoder)
+    after = ({d.id: d for d in store.documents()}, _plain(store.events()))
+    assert after == before, "a re-add or an import changed a stored report"
+
+
+def _plain(events: Any) -> dict[str, Event]:
+    return {e.id: e.model_copy(update={"created_at": None}) for e in events}
+
+
+class _Replay:
+    """A pipeline stage that codes a report as it was coded before (its kept extraction)."""
+
+    name, requires, assigns = "replay", ("document",), ("events",)
+
+    def __init__(self, document_id: str, events: list[Event]) -> None:
+        self.document_id, self.events = document_id, events
+
+    def load(self) -> None:
+        pass
+
+    def __call__(self, doc: Any) -> Any:
+        assert doc.document.id == self.document_id
+        doc.events = list(self.events)
+        return doc
+
+
+def _replay(document_id: str, events: list[Event]) -> Any:
+    from rasd.config import PipelineConfig
+    from rasd.pipeline.base import Pipeline
+
+    return Pipeline([_Replay(document_id, events)], config=PipelineConfig())
 
 
 def _merge(tally: Tally) -> None:
