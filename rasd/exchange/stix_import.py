@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -154,6 +155,12 @@ def read_bundle(source: str | Path) -> tuple[str, dict[str, Any]]:
 
 def _read_text(path: Path) -> str:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO hangs, /dev/zero never ends
+            raise InputError(
+                str(path),
+                "is not a regular file (a directory, a pipe or a device)",
+                "give the path of a STIX bundle saved as a .json file",
+            )
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(str(path), "does not exist", "check the path of the bundle") from None

@@ -304,3 +304,17 @@ def test_import_cli_lone_surrogate(cli_store: SqlStore, tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "surrogate" in result.output and "2 skipped" in result.output
     assert [d.title for d in cli_store.documents()] == ["fine report"]
+
+
+def test_import_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    """A FIFO would hang the import and /dev/zero fill the memory: neither is read."""
+    import os
+
+    fifo = tmp_path / "bundle.json"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.json"
+    zero.symlink_to("/dev/zero")
+    for path in (fifo, zero, tmp_path):
+        with pytest.raises(InputError) as caught:
+            import_bundle(path)
+        assert str(path) in caught.value.subject and "not a regular file" in caught.value.problem
