@@ -146,8 +146,8 @@ def user_set(
         if password or password_stdin:
             user = set_password(store, user, _password(password_stdin))
         user = update_user(store, user, role=role, disabled=disabled)
-    disabled = ", disabled" if user.disabled else ""
-    out.print(f"user {user.username}: {user.role}{disabled}", markup=False)
+    state = ", disabled" if user.disabled else ""
+    out.print(f"user {user.username}: {user.role}{state}", markup=False)
 
 
 def _user(store: AccessStore, username: str) -> User:

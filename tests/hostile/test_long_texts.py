@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from rasd.config import InputConfig
 from rasd.ingest import MAX_CHARS, read_stdin_text
 from rasd.pipeline import nlp as nlp_module
+from rasd.pipeline.base import Pipeline
 from rasd.pipeline.nlp import split_chunks
 from rasd.records import Document, IngestProblem
 
@@ -55,8 +56,8 @@ def test_long_text_nlp_stage_refuses_past_the_cap() -> None:
 
 @pytest.mark.slow
 def test_long_text_chunked_mentions_match_the_text(
-    monkeypatch: pytest.MonkeyPatch, pipeline
-) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch, pipeline: Pipeline
+) -> None:
     from rasd.engine import process
 
     text = PARAGRAPH * 12
