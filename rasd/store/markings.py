@@ -97,9 +97,9 @@ _PERMITS: ContextVar[tuple[tuple[str, str, str], ...]] = ContextVar("rasd_downgr
 
 
 @contextmanager
-def permit_downgrade(document: Document, previous: str, user: str) -> Iterator[None]:
-    """Within this block the stores may lower ``document`` from ``previous`` to its marking
-    (and write the audit entry with it), and no other report."""
+def permit_downgrade(document: Document, user: str) -> Iterator[None]:
+    """Within this block the stores may lower ``document`` to its marking (writing the
+    audit entry, as ``user``, with the change), and no other report."""
     token = _PERMITS.set((*_PERMITS.get(), (document.id, document.tlp, user)))
     try:
         yield
@@ -111,7 +111,7 @@ def permitted(settled: Settled) -> AbstractContextManager[None]:
     """The permit an allowed downgrade needs to be written (nothing for any other report)."""
     if settled.lowered_from is None:
         return nullcontext()
-    return permit_downgrade(settled.document, settled.lowered_from, settled.user)
+    return permit_downgrade(settled.document, settled.user)
 
 
 def guard(
