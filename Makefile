@@ -46,12 +46,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_batch.py --docs 200 --json benchmarks/results/batch.json
 	$(BIN)/python benchmarks/bench_api.py --json benchmarks/results/api.json
 	$(BIN)/python benchmarks/bench_dedup.py --sizes 10000 100000 --json benchmarks/results/dedup.json
 	$(BIN)/python benchmarks/bench_access.py --json benchmarks/results/access.json
+	$(BIN)/python benchmarks/bench_load.py --json benchmarks/results/load.json
 
 # Every dataset on its dev split, in two parallel groups (one per core); then the doc.
 EVAL_DIR  ?= eval-reports
