@@ -217,3 +217,13 @@ def test_markings_api_lower_needs_allow_downgrade(api: tuple[TestClient, SqlStor
     assert "RED" in entry.detail and "GREEN" in entry.detail
     assert _post(client, tlp="RED").status_code == 200  # an upgrade needs nothing
     assert _api_marking(store) == "RED"
+
+
+def test_markings_refused_downgrade_leaves_the_rest_of_the_batch(kstore: Any) -> None:
+    _ingest(kstore, "RED")
+    other = "Seized kanari2x near Hawija on Tuesday, the army said."
+    records = owned(kstore, [report(TEXT), report(other)], "local", "GREEN")
+    summary = ingest(one_arrest_pipeline(), kstore, records, marking=MarkingRule(explicit=True))
+    assert len(summary.problems) == 1 and summary.documents == 1
+    assert kstore.get_document(report(other).id).tlp == "GREEN"
+    assert kstore.get_document(report(TEXT).id).tlp == "RED"
