@@ -122,3 +122,34 @@ def test_api_server_rss_random_bodies_stay_within_cap(
         f"cap {LARGEST_READ / MB:.1f} MB + {SLACK / MB:.0f} MB slack"
     )
     assert os.path.exists(live.log)
+
+
+@pytest.mark.slow
+def test_api_server_rss_four_100mb_sign_ins_at_once(
+    server: tuple[Server, str], baseline: int
+) -> None:
+    """The probe's case: four 100 MB bodies to /api/auth/login at once (no sign-in)
+    took the server to 1.65 GB. Streamed, so no Content-Length warns the server."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    live, token = server
+    sizes = [100 * MB] * 4
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(
+            pool.map(
+                lambda size: _send(
+                    live,
+                    token,
+                    "/api/auth/login",
+                    TYPES[0],
+                    size,
+                    b"a",
+                    signed=False,
+                    streamed=True,
+                ),  # fmt: skip
+                sizes,
+            )
+        )
+    assert all(s in (0, 413) for s in statuses), statuses
+    grown = _rss(live.pid) - baseline
+    assert grown <= LARGEST_READ + SLACK, f"RSS grew {grown / MB:.1f} MB"
