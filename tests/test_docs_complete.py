@@ -40,3 +40,16 @@ def test_docs_complete_setting_documented(field: str) -> None:
     assert f"RASD_{field.upper()}" in doc, (
         f"setting RASD_{field.upper()} is not in docs/configuration.md"
     )
+
+
+def _security_promise_tests() -> list[str]:
+    import re
+
+    text = (ROOT / "docs" / "security.md").read_text("utf-8")
+    return sorted(set(re.findall(r"::(test_\w+)", text)))
+
+
+@pytest.mark.parametrize("name", _security_promise_tests())
+def test_docs_complete_security_promise_has_its_test(name: str) -> None:
+    found = any(f"def {name}(" in p.read_text("utf-8") for p in (ROOT / "tests").rglob("test_*.py"))
+    assert found, f"docs/security.md names {name}, which no test defines"
