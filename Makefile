@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/.demo/rasd.sqlite
 
-.PHONY: demo test lint typecheck bench eval accuracy-doc clean install browser postgres
+.PHONY: demo test lint typecheck bench eval accuracy-doc clean install browser postgres train
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench: $(STAMP) postgres
 	$(BIN)/python benchmarks/bench_dedup.py --sizes 10000 100000 --json benchmarks/results/dedup.json
 	$(BIN)/python benchmarks/bench_access.py --json benchmarks/results/access.json
 	$(BIN)/python benchmarks/bench_load.py --json benchmarks/results/load.json
+
+# Rebuild the learned coder's heads from corpus/ (byte-identical for the same corpus and seed).
+train: $(STAMP)
+	$(BIN)/rasd train
 
 # Every dataset on its dev split, in two parallel groups (one per core); then the doc.
 EVAL_DIR  ?= eval-reports

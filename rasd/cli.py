@@ -429,7 +429,7 @@ def serve(
     run_server(settings, host, port, announce=lambda line: out.print(line, highlight=False))
 
 
-from rasd import cli_access, cli_exchange, cli_knowledge  # noqa: E402, F401  (register commands)
+from rasd import cli_access, cli_exchange, cli_knowledge, cli_models  # noqa: E402, F401  (register commands)
 
 
 def main() -> None:

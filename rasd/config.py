@@ -129,6 +129,18 @@ class EventsConfig(_Section):
     max_days_before_publication: int = Field(default=60, ge=0)
 
 
+class ModelConfig(_Section):
+    encoder: str = "e5"
+    heads_dir: Path | None = None  # None: the heads shipped in rasd/models/artefacts
+    retype: float = Field(default=0.5, ge=0, le=1)
+    create: float = Field(default=0.6, ge=0, le=1)
+    veto: float = Field(default=0.8, ge=0, le=1)
+
+    def head_path(self, name: str = "event_type.npz") -> Path:
+        base = self.heads_dir or Path(__file__).parent / "models" / "artefacts"
+        return Path(base) / name
+
+
 class GazetteerConfig(_Section):
     min_population: int = Field(default=500, ge=0)
     prior_countries: tuple[str, ...] = ("IQ", "SY")
@@ -157,6 +169,7 @@ class StagesConfig(_Section):
         "nlp",
         "temporal",
         "detect",
+        "classify",
         "arguments",
         "geocode",
         "actors",
@@ -169,6 +182,7 @@ class PipelineConfig(_Section):
     input: InputConfig = InputConfig()
     temporal: TemporalConfig = TemporalConfig()
     events: EventsConfig = EventsConfig()
+    model: ModelConfig = ModelConfig()
     gazetteer: GazetteerConfig = GazetteerConfig()
     actors: ActorsConfig = ActorsConfig()
     dedup: DedupConfig = DedupConfig()

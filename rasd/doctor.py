@@ -1,4 +1,4 @@
-"""`rasd doctor`: check the model, gazetteer, actor knowledge base and database."""
+"""`rasd doctor`: check the model, gazetteer, actor knowledge base, learned coder and database."""
 
 from __future__ import annotations
 
@@ -67,6 +67,29 @@ def check_actors(config: PipelineConfig) -> Check:
     return _timed("actor knowledge base", run, "check the files named in [actors] extra_files")
 
 
+def check_learned_coder(config: PipelineConfig) -> Check:
+    def run() -> str:
+        import json
+
+        from rasd.models.encoder import make_encoder
+        from rasd.models.head import SoftmaxHead
+
+        head = SoftmaxHead.load(config.model.head_path())
+        manifest = json.loads(config.model.head_path("manifest.json").read_text("utf-8"))
+        encoder = make_encoder(config.model.encoder)
+        if encoder.name != head.encoder:
+            raise RuntimeError(f"head trained on {head.encoder}, encoder is {encoder.name}")
+        encoder.embed(["Gunmen attacked a checkpoint."])
+        valid = manifest.get("valid", {})
+        return (
+            f"{manifest.get('head', '?')} head on {head.encoder}; corpus "
+            f"{str(manifest.get('corpus_sha256', '?'))[:12]}; valid macro-F1 "
+            f"{valid.get('macro_f1', '?')}, ECE {valid.get('ece', '?')}"
+        )
+
+    return _timed("learned coder", run, "rebuild the heads with `rasd train` (make train)")
+
+
 def check_database(settings: Settings) -> Check:
     def run() -> str:
         from rasd.service import open_store
@@ -83,5 +106,6 @@ def run_checks(settings: Settings, config: PipelineConfig) -> list[Check]:
         check_model(config),
         check_gazetteer(config),
         check_actors(config),
+        check_learned_coder(config),
         check_database(settings),
     ]

@@ -103,5 +103,5 @@ def test_cli_commands_bad_option_names_input(env: Path) -> None:
 
 def test_cli_commands_doctor_reports_all_checks(env: Path) -> None:
     out = _run("doctor")
-    for name in ("spaCy model", "gazetteer", "actor knowledge base", "database"):
+    for name in ("spaCy model", "gazetteer", "actor knowledge base", "learned coder", "database"):
         assert f"ok  {name}" in out

@@ -40,7 +40,9 @@ def _head(label: str, p: float) -> SoftmaxHead:
     return SoftmaxHead(CLASSES, weights, bias, 1.0, ENCODER.name)
 
 
-def _run(front: tuple[NlpStage, DetectStage], text: str, label: str, p: float) -> list[tuple[str, float]]:
+def _run(
+    front: tuple[NlpStage, DetectStage], text: str, label: str, p: float
+) -> list[tuple[str, float]]:
     nlp, detect = front
     stage = ClassifyStage(ModelConfig(), detect, encoder=ENCODER, head=_head(label, p))
     doc = stage(detect(nlp(Doc(Document.from_text(text)))))
@@ -80,7 +82,9 @@ def test_head_adds_an_event_the_rules_passed_over_only_when_sure(
     assert _run(front, text, "Attack", 0.95) == [("Attack", 0.95)]
 
 
-def test_sentences_without_any_trigger_are_not_embedded(front: tuple[NlpStage, DetectStage]) -> None:
+def test_sentences_without_any_trigger_are_not_embedded(
+    front: tuple[NlpStage, DetectStage],
+) -> None:
     class Counting(HashingEncoder):
         calls = 0
 

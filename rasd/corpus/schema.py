@@ -105,9 +105,7 @@ class Example(BaseModel):
             if label is not None and label not in SUB_EVENT_TYPES:
                 raise ValueError(f"unknown sub-event type {label!r}")
         if self.sub_event_type is None and self.nonevent not in NONEVENT_KINDS:
-            raise ValueError(
-                f"a non-event needs nonevent, one of {', '.join(NONEVENT_KINDS)}"
-            )
+            raise ValueError(f"a non-event needs nonevent, one of {', '.join(NONEVENT_KINDS)}")
         if self.sub_event_type is not None and self.nonevent is not None:
             raise ValueError("an event example has no nonevent kind")
         if self.voice not in VOICES:

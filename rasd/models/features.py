@@ -46,7 +46,7 @@ def rule_features(sents: Sequence[SpacySpan], hits: Sequence[Hit]) -> np.ndarray
             out[N_TYPES + i] = max(out[N_TYPES + i], hit.prior)
             if hit.status == EVENT:
                 out[2 * N_TYPES + i] = 1.0
-    out[-1] = 0.0 if out[: N_TYPES].any() else 1.0
+    out[-1] = 0.0 if out[:N_TYPES].any() else 1.0
     return out
 
 

@@ -18,14 +18,21 @@ from rasd.exceptions import ConfigError
 
 @dataclass(frozen=True)
 class SoftmaxHead:
+    """Logistic regression, or with ``hidden`` a one-hidden-layer ReLU network."""
+
     classes: tuple[str, ...]
-    weights: np.ndarray  # (n_features, n_classes) float32
+    weights: np.ndarray  # (n_inputs, n_classes) float32; n_inputs = hidden units if hidden
     bias: np.ndarray  # (n_classes,) float32
     temperature: float
     encoder: str  # the encoder name the features were built with
+    hidden: np.ndarray | None = None  # (n_features, n_hidden) float32
+    hidden_bias: np.ndarray | None = None  # (n_hidden,) float32
 
     def logits(self, features: np.ndarray) -> np.ndarray:
-        return np.asarray(features, dtype=np.float32) @ self.weights + self.bias
+        x = np.asarray(features, dtype=np.float32)
+        if self.hidden is not None and self.hidden_bias is not None:
+            x = np.maximum(x @ self.hidden + self.hidden_bias, 0.0)
+        return np.asarray(x @ self.weights + self.bias)
 
     def proba(self, features: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities, (n, n_classes)."""
@@ -33,14 +40,17 @@ class SoftmaxHead:
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
-        np.savez(
-            buf,
-            classes=np.array(self.classes),
-            weights=self.weights.astype(np.float32),
-            bias=self.bias.astype(np.float32),
-            temperature=np.array([self.temperature], dtype=np.float64),
-            encoder=np.array([self.encoder]),
-        )
+        arrays = {
+            "classes": np.array(self.classes),
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+            "temperature": np.array([self.temperature], dtype=np.float64),
+            "encoder": np.array([self.encoder]),
+        }
+        if self.hidden is not None and self.hidden_bias is not None:
+            arrays["hidden"] = self.hidden.astype(np.float32)
+            arrays["hidden_bias"] = self.hidden_bias.astype(np.float32)
+        np.savez(buf, **arrays)  # type: ignore[arg-type]
         return buf.getvalue()
 
     def save(self, path: Path) -> None:
@@ -56,6 +66,8 @@ class SoftmaxHead:
                     bias=data["bias"],
                     temperature=float(data["temperature"][0]),
                     encoder=str(data["encoder"][0]),
+                    hidden=data.get("hidden"),
+                    hidden_bias=data.get("hidden_bias"),
                 )
         except (OSError, KeyError, ValueError) as exc:
             raise ConfigError(

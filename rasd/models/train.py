@@ -28,7 +28,9 @@ from rasd.models.head import SoftmaxHead, expected_calibration_error, fit_temper
 ARTEFACTS = Path(__file__).parent / "artefacts"
 HEAD_FILE = "event_type.npz"
 MANIFEST_FILE = "manifest.json"
-C_GRID = (0.5, 2.0, 8.0)
+C_GRID = (2.0, 8.0, 32.0)
+ALPHA_GRID = (1e-3, 1e-2)
+HIDDEN = 256
 
 
 def default_corpus_dir() -> Path:
@@ -78,17 +80,51 @@ class TrainResult:
     manifest: dict[str, object]
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+Fit = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+
+
+def _balanced(y: np.ndarray) -> np.ndarray:
+    """Per-example weights that give every class the same total weight."""
+    counts = np.bincount(y, minlength=len(CLASSES)).astype(np.float64)
+    return np.asarray(len(y) / (np.count_nonzero(counts) * counts[y]))
+
+
+def _fit_linear(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> Fit:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
     model.fit(x, y)
     weights = np.zeros((x.shape[1], len(CLASSES)), dtype=np.float32)
     bias = np.full(len(CLASSES), -1e4, dtype=np.float32)  # classes absent from training
-    for col, cls in enumerate(model.classes_):
-        weights[:, cls] = model.coef_[col] if len(model.classes_) > 2 else 0.0
-        bias[cls] = model.intercept_[col] if len(model.classes_) > 2 else 0.0
-    return weights, bias
+    weights[:, model.classes_] = model.coef_.T
+    bias[model.classes_] = model.intercept_
+    return weights, bias, None, None
+
+
+def _fit_mlp(x: np.ndarray, y: np.ndarray, alpha: float, seed: int) -> Fit:
+    from sklearn.neural_network import MLPClassifier
+
+    model = MLPClassifier(
+        hidden_layer_sizes=(HIDDEN,), alpha=alpha, max_iter=200, random_state=seed
+    )
+    model.fit(x, y, sample_weight=_balanced(y))
+    weights = np.zeros((HIDDEN, len(CLASSES)), dtype=np.float32)
+    bias = np.full(len(CLASSES), -1e4, dtype=np.float32)
+    weights[:, model.classes_] = model.coefs_[1]
+    bias[model.classes_] = model.intercepts_[1]
+    return (
+        weights,
+        bias,
+        model.coefs_[0].astype(np.float32),
+        model.intercepts_[0].astype(np.float32),
+    )
+
+
+#: The candidate heads: (name, fit). The valid split's macro-F1 picks one.
+CANDIDATES: tuple[tuple[str, Callable[[np.ndarray, np.ndarray, int], Fit]], ...] = (
+    *((f"linear C={c}", lambda x, y, s, c=c: _fit_linear(x, y, c, s)) for c in C_GRID),
+    *((f"mlp{HIDDEN} alpha={a}", lambda x, y, s, a=a: _fit_mlp(x, y, a, s)) for a in ALPHA_GRID),
+)
 
 
 def _macro_f1(pred: np.ndarray, gold: np.ndarray) -> float:
@@ -116,15 +152,19 @@ def train_event_head(
     if is_valid.all() or not is_valid.any():
         raise InputError("corpus", "needs examples in both splits", "re-run the annotate tool")
     xt, yt, xv, yv = x[~is_valid], y[~is_valid], x[is_valid], y[is_valid]
-    fits = {c: _fit(xt, yt, c, seed) for c in C_GRID}
-    scores = {c: _macro_f1(np.argmax(xv @ w + b, axis=1), yv) for c, (w, b) in fits.items()}
-    best_c = max(C_GRID, key=lambda c: (scores[c], -c))
-    weights, bias = fits[best_c]
-    logits = xv @ weights + bias
+    fits = {name: fit(xt, yt, seed) for name, fit in CANDIDATES}
+    heads = {
+        name: SoftmaxHead(CLASSES, w, b, 1.0, encoder.name, h, hb)
+        for name, (w, b, h, hb) in fits.items()
+    }
+    scores = {name: _macro_f1(np.argmax(h.logits(xv), axis=1), yv) for name, h in heads.items()}
+    best = max(scores, key=lambda name: (scores[name], name))
+    logits = heads[best].logits(xv)
     temperature = fit_temperature(logits, yv)
-    head = SoftmaxHead(CLASSES, weights, bias, temperature, encoder.name)
+    w, b, h, hb = fits[best]
+    head = SoftmaxHead(CLASSES, w, b, temperature, encoder.name, h, hb)
     proba = head.proba(xv)
-    fit = {"C": best_c, "scores": scores, "temperature": temperature}
+    fit = {"head": best, "scores": scores, "temperature": temperature}
     manifest = _manifest(examples, corpus_sha, encoder, config, seed, fit, logits, proba, yv)
     return TrainResult(head, manifest)
 
@@ -153,9 +193,9 @@ def _manifest(
         "spacy_model": config.nlp.model,
         "scikit_learn": version("scikit-learn"),
         "seed": seed,
-        "C": fit["C"],
+        "head": fit["head"],
         "valid": {
-            "macro_f1_by_C": {str(c): round(s, 4) for c, s in fit["scores"].items()},  # type: ignore[attr-defined]
+            "macro_f1_by_head": {k: round(s, 4) for k, s in fit["scores"].items()},  # type: ignore[attr-defined]
             "accuracy": round(float(np.mean(proba.argmax(axis=1) == gold)), 4),
             "macro_f1": round(_macro_f1(proba.argmax(axis=1), gold), 4),
             "ece_uncalibrated": round(expected_calibration_error(uncal, gold), 4),

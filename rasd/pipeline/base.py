@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rasd.actors.base import ActorKB
     from rasd.config import PipelineConfig
     from rasd.gazetteer.base import Geocoder
+    from rasd.models.encoder import Encoder
 
 
 @runtime_checkable
@@ -35,6 +36,7 @@ class Backends:
 
     geocoder: Geocoder | None = None
     kb: ActorKB | None = None
+    encoder: Encoder | None = None  # the learned coder's sentence encoder; None: from config
 
     def get_geocoder(self, config: PipelineConfig) -> Geocoder:
         """The geocoder passed in, or the offline GeoNames one (built once, loaded lazily)."""
@@ -78,6 +80,7 @@ def _import_builtin_stages() -> None:
         actors,
         arguments,
         assemble,
+        classify,
         detect,
         geocode,
         nlp,

@@ -81,7 +81,9 @@ class ClassifyStage:
         proba = self.head.proba(combine(self.encoder.embed([s.text for s in sents]), rules))
         kept: list[EventCandidate] = []
         for sent, row in zip(sents, proba, strict=True):
-            inside = [c for c in doc.candidates if sent.start_char <= c.trigger.start < sent.end_char]
+            inside = [
+                c for c in doc.candidates if sent.start_char <= c.trigger.start < sent.end_char
+            ]
             kept += self._decide(doc, sent, row, inside, hits)
         outside = [c for c in doc.candidates if not any(c is k for k in kept) and not _in(c, sents)]
         doc.candidates = sorted(kept + outside, key=lambda c: c.trigger.start)
