@@ -61,8 +61,14 @@ def test_a_changed_corpus_changes_the_manifest(tiny_corpus: Path, tmp_path: Path
 
 def test_a_corpus_line_in_authoring_form_is_refused_with_the_fix(tmp_path: Path) -> None:
     (tmp_path / "en").mkdir()
-    line = {"id": "x-1", "voice": "wire", "country": "IQ", "text": "Gunmen shot a man.",
-            "type": "Attack", "actor1": "Gunmen"}
+    line = {
+        "id": "x-1",
+        "voice": "wire",
+        "country": "IQ",
+        "text": "Gunmen shot a man.",
+        "type": "Attack",
+        "actor1": "Gunmen",
+    }
     (tmp_path / "en" / "x.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
     with pytest.raises(InputError, match="rasd.corpus.annotate"):
         read_corpus(tmp_path)
