@@ -18,21 +18,16 @@ from rasd.exceptions import ConfigError
 
 @dataclass(frozen=True)
 class SoftmaxHead:
-    """Logistic regression, or with ``hidden`` a one-hidden-layer ReLU network."""
+    """Multinomial logistic regression with a calibration temperature."""
 
     classes: tuple[str, ...]
-    weights: np.ndarray  # (n_inputs, n_classes) float32; n_inputs = hidden units if hidden
+    weights: np.ndarray  # (n_features, n_classes) float32
     bias: np.ndarray  # (n_classes,) float32
     temperature: float
     encoder: str  # the encoder name the features were built with
-    hidden: np.ndarray | None = None  # (n_features, n_hidden) float32
-    hidden_bias: np.ndarray | None = None  # (n_hidden,) float32
 
     def logits(self, features: np.ndarray) -> np.ndarray:
-        x = np.asarray(features, dtype=np.float32)
-        if self.hidden is not None and self.hidden_bias is not None:
-            x = np.maximum(x @ self.hidden + self.hidden_bias, 0.0)
-        return np.asarray(x @ self.weights + self.bias)
+        return np.asarray(np.asarray(features, dtype=np.float32) @ self.weights + self.bias)
 
     def proba(self, features: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities, (n, n_classes)."""
@@ -47,9 +42,6 @@ class SoftmaxHead:
             "temperature": np.array([self.temperature], dtype=np.float64),
             "encoder": np.array([self.encoder]),
         }
-        if self.hidden is not None and self.hidden_bias is not None:
-            arrays["hidden"] = self.hidden.astype(np.float32)
-            arrays["hidden_bias"] = self.hidden_bias.astype(np.float32)
         np.savez(buf, **arrays)  # type: ignore[arg-type]
         return buf.getvalue()
 
@@ -66,8 +58,6 @@ class SoftmaxHead:
                     bias=data["bias"],
                     temperature=float(data["temperature"][0]),
                     encoder=str(data["encoder"][0]),
-                    hidden=data.get("hidden"),
-                    hidden_bias=data.get("hidden_bias"),
                 )
         except (OSError, KeyError, ValueError) as exc:
             raise ConfigError(

@@ -28,9 +28,7 @@ from rasd.models.head import SoftmaxHead, expected_calibration_error, fit_temper
 ARTEFACTS = Path(__file__).parent / "artefacts"
 HEAD_FILE = "event_type.npz"
 MANIFEST_FILE = "manifest.json"
-C_GRID = (2.0, 8.0, 32.0)
-ALPHA_GRID = (1e-3, 1e-2)
-HIDDEN = 256
+C_GRID = (8.0, 32.0, 128.0)
 
 
 def default_corpus_dir() -> Path:
@@ -80,13 +78,7 @@ class TrainResult:
     manifest: dict[str, object]
 
 
-Fit = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
-
-
-def _balanced(y: np.ndarray) -> np.ndarray:
-    """Per-example weights that give every class the same total weight."""
-    counts = np.bincount(y, minlength=len(CLASSES)).astype(np.float64)
-    return np.asarray(len(y) / (np.count_nonzero(counts) * counts[y]))
+Fit = tuple[np.ndarray, np.ndarray]
 
 
 def _fit_linear(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> Fit:
@@ -98,33 +90,7 @@ def _fit_linear(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> Fit:
     bias = np.full(len(CLASSES), -1e4, dtype=np.float32)  # classes absent from training
     weights[:, model.classes_] = model.coef_.T
     bias[model.classes_] = model.intercept_
-    return weights, bias, None, None
-
-
-def _fit_mlp(x: np.ndarray, y: np.ndarray, alpha: float, seed: int) -> Fit:
-    from sklearn.neural_network import MLPClassifier
-
-    model = MLPClassifier(
-        hidden_layer_sizes=(HIDDEN,), alpha=alpha, max_iter=200, random_state=seed
-    )
-    model.fit(x, y, sample_weight=_balanced(y))
-    weights = np.zeros((HIDDEN, len(CLASSES)), dtype=np.float32)
-    bias = np.full(len(CLASSES), -1e4, dtype=np.float32)
-    weights[:, model.classes_] = model.coefs_[1]
-    bias[model.classes_] = model.intercepts_[1]
-    return (
-        weights,
-        bias,
-        model.coefs_[0].astype(np.float32),
-        model.intercepts_[0].astype(np.float32),
-    )
-
-
-#: The candidate heads: (name, fit). The valid split's macro-F1 picks one.
-CANDIDATES: tuple[tuple[str, Callable[[np.ndarray, np.ndarray, int], Fit]], ...] = (
-    *((f"linear C={c}", lambda x, y, s, c=c: _fit_linear(x, y, c, s)) for c in C_GRID),
-    *((f"mlp{HIDDEN} alpha={a}", lambda x, y, s, a=a: _fit_mlp(x, y, a, s)) for a in ALPHA_GRID),
-)
+    return weights, bias
 
 
 def _macro_f1(pred: np.ndarray, gold: np.ndarray) -> float:
@@ -152,17 +118,13 @@ def train_event_head(
     if is_valid.all() or not is_valid.any():
         raise InputError("corpus", "needs examples in both splits", "re-run the annotate tool")
     xt, yt, xv, yv = x[~is_valid], y[~is_valid], x[is_valid], y[is_valid]
-    fits = {name: fit(xt, yt, seed) for name, fit in CANDIDATES}
-    heads = {
-        name: SoftmaxHead(CLASSES, w, b, 1.0, encoder.name, h, hb)
-        for name, (w, b, h, hb) in fits.items()
-    }
+    fits = {f"linear C={c}": _fit_linear(xt, yt, c, seed) for c in C_GRID}
+    heads = {name: SoftmaxHead(CLASSES, w, b, 1.0, encoder.name) for name, (w, b) in fits.items()}
     scores = {name: _macro_f1(np.argmax(h.logits(xv), axis=1), yv) for name, h in heads.items()}
     best = max(scores, key=lambda name: (scores[name], name))
     logits = heads[best].logits(xv)
     temperature = fit_temperature(logits, yv)
-    w, b, h, hb = fits[best]
-    head = SoftmaxHead(CLASSES, w, b, temperature, encoder.name, h, hb)
+    head = SoftmaxHead(CLASSES, *fits[best], temperature, encoder.name)
     proba = head.proba(xv)
     fit = {"head": best, "scores": scores, "temperature": temperature}
     manifest = _manifest(examples, corpus_sha, encoder, config, seed, fit, logits, proba, yv)
