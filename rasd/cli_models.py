@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rasd.cli import ConfigOpt, _config, _progress, app, out
+from rasd.cli import ConfigOpt, _config, _progress, _settings, app, out
 
 
 @app.command("train")
@@ -27,17 +27,19 @@ def train_cmd(
 
     Example: rasd train --out /tmp/heads
     """
-    from rasd.models.encoder import make_encoder
+    from rasd.models.encoder import CachedEncoder, make_encoder
     from rasd.models.train import ARTEFACTS, default_corpus_dir, iter_sha256, train
 
     cfg = _config(config)
+    # vectors are cached by text hash in the user cache dir: a retrain embeds only new texts
+    cached = CachedEncoder(make_encoder(encoder), Path(_settings().cache_dir))
     with _progress() as progress:
         task = progress.add_task("training", total=None)
         result, paths = train(
             corpus or default_corpus_dir(),
             out_dir or ARTEFACTS,
             cfg,
-            make_encoder(encoder),
+            cached,
             seed,
             on_total=lambda n: progress.update(task, total=n),
             progress=lambda n: progress.advance(task, n),

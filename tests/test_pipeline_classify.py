@@ -76,10 +76,26 @@ def test_head_retypes_confirms_or_vetoes_rule_candidates(
 def test_head_adds_an_event_the_rules_passed_over_only_when_sure(
     front: tuple[NlpStage, DetectStage],
 ) -> None:
-    # "attack" inside a plan: the rules' modality check drops it
-    text = "The group plans to attack the airport next week, a commander said."
-    assert _run(front, text, "Attack", 0.5) == []
-    assert _run(front, text, "Attack", 0.95) == [("Attack", 0.95)]
+    # "freed" without territory: the rules' typing passes it over, their modality does not
+    text = "Tribal fighters freed two kidnapped engineers near Baiji on Monday."
+    nlp, detect = front
+    assert detect(nlp(Doc(Document.from_text(text)))).candidates == []
+    assert _run(front, text, "Other", 0.5) == []
+    assert _run(front, text, "Other", 0.95) == [("Other", 0.95)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The group plans to attack the airport next week, a commander said.",
+        "Police denied that they had arrested any protesters.",
+        "Turkey regularly targets the militia with drone strikes.",
+    ],
+)
+def test_head_never_overrules_the_rules_reading_of_plans_denials_and_habits(
+    front: tuple[NlpStage, DetectStage], text: str
+) -> None:
+    assert _run(front, text, "Attack", 0.99) == []
 
 
 def test_sentences_without_any_trigger_are_not_embedded(

@@ -8,7 +8,9 @@ ACLED sub-event types and "none". Then, per sentence:
   the head's type (the candidate of the same ACLED event type if there is one, else the
   most confident);
 - a sentence the rules passed over, which the head calls an event with probability
-  >= ``create``, gets a candidate at the trigger word the head's type agrees with;
+  >= ``create``, gets a candidate at a trigger word that the rules' modality checks
+  read as a reported event (so the head overrules the rules' typing, never their
+  reading of plans, threats, denials, negations and habits);
 - a rule candidate in a sentence the head calls "none" with probability >= ``veto`` is
   dropped;
 - a candidate the head types (agreeing or retyping) carries the head's calibrated
@@ -33,7 +35,7 @@ from rasd.models.head import SoftmaxHead
 from rasd.pipeline.base import Backends, register
 from rasd.pipeline.detect import DetectStage, Hit, find_hits
 from rasd.pipeline.doc import Doc, EventCandidate, Span
-from rasd.pipeline.modality import EVENT
+from rasd.pipeline.modality import EVENT, assess
 from rasd.taxonomy import SUB_EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -102,7 +104,7 @@ class ClassifyStage:
         if label == NONE:
             return [] if inside and p >= self.config.veto else inside
         if not inside:
-            return [self._create(doc, sent, label, p, hits)] if p >= self.config.create else []
+            return self._create(doc, sent, label, p, hits) if p >= self.config.create else []
         chosen = _same_family(inside, label) or max(inside, key=lambda c: c.confidence)
         if chosen.sub_event_type == label or p >= self.config.retype:
             chosen.sub_event_type, chosen.confidence = label, p
@@ -110,17 +112,26 @@ class ClassifyStage:
 
     def _create(
         self, doc: Doc, sent: SpacySpan, label: str, p: float, hits: list[Hit]
-    ) -> EventCandidate:
+    ) -> list[EventCandidate]:
+        """A candidate at a trigger the rules' modality checks accept as a reported event:
+        the head overrules the rules' typing, never their reading of plans, threats,
+        denials, negations and habits."""
         inside = [h for h in hits if sent.start <= h.head.i < sent.end]
+        reported = [h for h in inside if assess(h.head, sent) == EVENT]
+        if not reported:
+            return []
         family = SUB_EVENT_TYPES[label]
-        hit = next((h for h in inside if SUB_EVENT_TYPES[h.sub_event_type] == family), inside[0])
-        return EventCandidate(
+        hit = next(
+            (h for h in reported if SUB_EVENT_TYPES[h.sub_event_type] == family), reported[0]
+        )
+        candidate = EventCandidate(
             sub_event_type=label,
             trigger=Span(hit.start, hit.end, doc.text[hit.start : hit.end]),
             sentence=Span(sent.start_char, sent.end_char, sent.text),
             confidence=p,
             notes=EVENT,
         )
+        return [candidate]
 
 
 def _same_family(cands: list[EventCandidate], label: str) -> EventCandidate | None:
