@@ -29,10 +29,12 @@ from typing import Any
 
 from isolation_world import CANARY, World
 
-from rasd.records import Actor, Event, Share
+from rasd.records import Actor, Document, Event, Share, content_id
 
 OPEN = ("CLEAR", "GREEN")
 FEED_MARKINGS = ("AMBER", "AMBER+STRICT")
+#: least to most restrictive (written out here, not read from rasd.taxonomy)
+RANK = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 
 
 def actors_of(e: Event) -> list[Actor]:
@@ -341,6 +343,40 @@ class Oracle:
             for s in self.w.shares
             if s.id is not None and (s.org == org or (s.partner == org and s.withdrawn_at is None))
         }
+
+
+# -- what re-adds and imports must leave stored (issue 12) ---------------------------------
+
+Stored = dict[str, tuple[str, str, str]]  # report id -> (organisation, marking, text)
+
+
+def after_readds(
+    documents: dict[str, Document],
+    readds: list[Document],
+    imports: list[tuple[str, Document]],
+) -> Stored:
+    """(organisation, marking, text) of every report stored after ``readds`` (reports
+    re-added by their owner without a marking) and ``imports`` ((importing organisation,
+    a report as its bundle holds it, marked as the bundle marks it)), from the promises:
+
+    * a re-add without a marking keeps the stored marking (never the org's default);
+    * an imported report the importer already holds (its id is the hash of its text for
+      the importer) keeps its text and marking, raised if the bundle's is higher, never
+      lowered;
+    * any other (a forged id, another organisation's report) becomes a NEW report of the
+      importing organisation (id: the hash of its text for it), the stored one untouched.
+    """
+    out: Stored = {i: (d.org, d.tlp, d.text) for i, d in documents.items()}
+    for doc in readds:
+        assert doc.id in out, f"re-add of {doc.id}, which is not stored"
+    for org, bundled in imports:
+        own = content_id(bundled.text, org)
+        if own in out:
+            holder, tlp, text = out[own]
+            out[own] = (holder, max(tlp, bundled.tlp, key=RANK.index), text)
+        else:
+            out[own] = (org, bundled.tlp, bundled.text)
+    return out
 
 
 # -- the tally of attempts and leaks -----------------------------------------------------------

@@ -506,6 +506,23 @@ def _link_incidents(store: Any, spec: WorldSpec, made: list[tuple[Document, list
         store.update_links(ids, links, {e: ids[0] for e in ids})
 
 
+def relink(store: Any, world: World) -> None:
+    """Re-read the incident clusters after re-adds and imports, the one thing they may
+    change: re-adding a report re-links its events (rasd.knowledge.dedup.link_events keeps
+    the links an analyst's correction made and scores the automatic ones afresh), so an
+    incident :func:`_link_incidents` wrote straight into the store may split or regroup.
+    The oracle judges ``distinct`` and incident counts by the clusters stored now; all
+    else it reads must be as it was (reports and events are checked by the caller)."""
+    now = World(world.orgs, world.tokens, world.users, {}, {}, [], {}, [], {}, [], {})
+    _snapshot(store, now)
+    for name in ("shares", "corrections", "refs", "actors"):
+        assert getattr(now, name) == getattr(world, name), f"a re-add changed the {name}"
+    assert set(now.clusters) <= set(world.events), "a cluster of an event never stored"
+    moved = sorted(i for i in world.events if now.clusters.get(i) != world.clusters.get(i))
+    world.clusters = now.clusters
+    world.log.append(f"re-added and imported every report; re-clustered: {moved}")
+
+
 def _snapshot(store: Any, world: World) -> None:
     """Read back what is stored, as the local system (which sees everything)."""
     world.documents = {d.id: d for d in store.documents()}

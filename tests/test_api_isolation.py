@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, example, given, settings
-from isolation_oracle import Tally
+from isolation_oracle import Tally, after_readds
 from isolation_probe import Probe
 from isolation_world import (
     PASSWORD,
@@ -34,6 +34,7 @@ from isolation_world import (
     ShareSpec,
     WorldSpec,
     build_world,
+    relink,
     worlds,
 )
 from pg import SQL_KINDS, sql_database
@@ -152,21 +153,28 @@ def probe_worlds(
 
 def readd_and_import(store: Any, world: Any) -> None:
     """Issue 12: every report is re-ingested by its owner without a marking, and imported
-    by its owner from a bundle that marks it CLEAR. Neither may change what is stored (the
-    probe then checks that nobody sees more than the oracle says)."""
+    by its owner from a bundle that marks it CLEAR. What is stored must then be what the
+    oracle's model of the promises says (here: every report and event as it was); the
+    incident clusters are re-read (a re-add re-links its events), and the probe checks
+    that nobody sees more than the oracle says."""
     from rasd.exchange import import_bundle
     from rasd.exchange.stix_store import store_import
     from rasd.knowledge.write import Knowledge
     from rasd.service import ingest, owned
 
-    before = (world.documents, _plain(store.events()))
+    events, imports = _plain(store.events()), []
     for doc in list(world.documents.values()):
         raw = store.get_extraction(doc.id) or []
         ingest(_replay(doc.id, raw), store, owned(store, [doc], doc.org, None))
         text = _stix_of(doc, raw, tlp="CLEAR")
         store_import(store, import_bundle(text, org=doc.org), Knowledge(), _recoder)
-    after = ({d.id: d for d in store.documents()}, _plain(store.events()))
-    assert after == before, "a re-add or an import changed a stored report"
+        imports.append((doc.org, doc.model_copy(update={"tlp": "CLEAR"})))
+    want = after_readds(world.documents, list(world.documents.values()), imports)
+    stored = {d.id: d for d in store.documents()}
+    assert {i: (d.org, d.tlp, d.text) for i, d in stored.items()} == want, "marking or text"
+    assert stored == world.documents, "a re-add or an import changed a stored report"
+    assert _plain(store.events()) == events, "a re-add or an import changed a stored event"
+    relink(store, world)
 
 
 def _plain(events: Any) -> dict[str, Event]:
