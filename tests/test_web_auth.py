@@ -292,8 +292,9 @@ def test_web_auth_hostile_org_names_and_usernames_render_as_text(
 def test_web_auth_too_many_failed_sign_ins_show_the_wait(
     secure_app: wa.SecureApp, browser_pages: wa.Pages
 ) -> None:
-    # Another client address (uvicorn takes X-Forwarded-For from 127.0.0.1), so that the
-    # per-address limit this test reaches does not lock out the other tests.
+    # Another client address (the server believes X-Forwarded-For from 127.0.0.1, its
+    # RASD_TRUSTED_PROXIES), so that the per-address limit this test reaches does not
+    # lock out the other tests.
     bp = browser_pages.new(headers={"X-Forwarded-For": "198.51.100.23"})
     bp.goto("#/explore")
     for _ in range(wa.MAX_FAILURES):

@@ -51,6 +51,7 @@ USERS: dict[str, tuple[str, str, str]] = {
 }
 
 MAX_FAILURES = 4  # RASD_LOGIN_MAX_FAILURES of the server (per username and per address)
+TRUSTED_PROXY = "127.0.0.1"  # RASD_TRUSTED_PROXIES of the server
 
 NOTE = "Invented report for the rasd sign-in and sharing tests; not a real report. "
 
@@ -301,7 +302,14 @@ def secure_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureApp]:
         workdir = tmp_path_factory.mktemp("web-auth")
         db_url = f"sqlite:///{workdir / 'rasd.sqlite'}"
         ids = load_secure_database(db_url)
-        env = {"RASD_AUTH": "required", "RASD_LOGIN_MAX_FAILURES": str(MAX_FAILURES)}
+        env = {
+            "RASD_AUTH": "required",
+            "RASD_LOGIN_MAX_FAILURES": str(MAX_FAILURES),
+            # as behind a reverse proxy on this host: X-Forwarded-For from 127.0.0.1 is
+            # believed (the browser is the proxy here), so a test can sign in from another
+            # client address (rasd believes no peer unless configured)
+            "RASD_TRUSTED_PROXIES": TRUSTED_PROXY,
+        }
         base, process, _log = web.start_server(db_url, workdir, env)
         _shared["app"] = SecureApp(base, process, ids)
     _shared["users"] = _shared.get("users", 0) + 1
