@@ -41,10 +41,12 @@ a lone surrogate escape, and a publication date outside
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import os
 import stat
+import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -355,18 +357,70 @@ def decode(data: bytes) -> str:
         raise _not_utf8(data, exc) from exc
 
 
+_UTF16_SAMPLE = 8192  # bytes looked at (even)
+_UTF16_MIN_UNITS = 16  # shorter than this, NUL-holding bytes are not called text
+_UTF16_NUL_SHARE = 0.10  # of the code units: a space, digit or Latin letter each
+_UTF16_STRAY_SHARE = 0.02  # NULs allowed at the other position (U+0100, U+4E00...)
+_UTF16_WORDY_SHARE = 0.60  # letters, marks, digits and whitespace, of the characters
+_UTF16_SPACE_SHARE = 0.03  # whitespace, of the characters (words are separated)
+_UTF16_BAD_SHARE = 0.01  # control, unassigned and private-use characters
+_SPACES = frozenset("\t\n\r\f\v")
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16LE/BE when NULs fill one of the two byte positions (Latin-script UTF-16)."""
-    sample = data[:8192]
-    pairs = len(sample) // 2
-    if pairs < 4:
+    """The codec name ("UTF-16LE" or "UTF-16BE") when ``data`` is BOM-less UTF-16 text.
+
+    All must hold: an even length of at least 16 code units; NULs at the high byte of
+    at least a tenth of the units (spaces, digits and Latin letters have one, in any
+    script's text) and almost never at the other byte; and the sample decodes
+    strictly to text with no NUL character, mostly letters, digits and whitespace,
+    with whitespace between words and (almost) no control, unassigned or private-use
+    character. UTF-8 text with a stray NUL, odd lengths, arrays of small integers and
+    random bytes fail one of these, and stay "binary".
+    """
+    sample = data[:_UTF16_SAMPLE]
+    units = len(sample) // 2
+    if len(data) % 2 or units < _UTF16_MIN_UNITS:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
-        return "UTF-16LE"
-    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
-        return "UTF-16BE"
+    for codec, high, low in (("UTF-16LE", odd, even), ("UTF-16BE", even, odd)):
+        if high >= _UTF16_NUL_SHARE * units and low <= _UTF16_STRAY_SHARE * units:
+            return codec if _reads_as_text(sample, codec, whole=len(sample) == len(data)) else None
     return None
+
+
+def _reads_as_text(sample: bytes, codec: str, *, whole: bool) -> bool:
+    """``sample`` decodes strictly as ``codec`` to mostly words and whitespace (a cut
+    surrogate pair at the end of a partial sample is left for the next bytes)."""
+    try:
+        text = codecs.getincrementaldecoder(codec)("strict").decode(sample, final=whole)
+    except UnicodeDecodeError:
+        return False
+    if not text or "\x00" in text:
+        return False
+    spaces = sum(_is_space(ch) for ch in text)
+    wordy = spaces + sum(ch.isalnum() or _is_mark(ch) for ch in text)
+    bad = sum(_is_bad_char(ch) for ch in text)
+    return (
+        spaces >= max(1.0, _UTF16_SPACE_SHARE * len(text))
+        and wordy >= _UTF16_WORDY_SHARE * len(text)
+        and bad <= _UTF16_BAD_SHARE * len(text)
+    )
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
+
+
+def _is_space(ch: str) -> bool:
+    return ch in _SPACES or unicodedata.category(ch) in ("Zs", "Zl", "Zp")
+
+
+def _is_bad_char(ch: str) -> bool:
+    """Not in text: a control character other than whitespace, an unassigned code point,
+    a private-use one (a format character such as U+200F RLM is fine)."""
+    category = unicodedata.category(ch)
+    return (category == "Cc" and ch not in _SPACES) or category in ("Cn", "Co")
 
 
 def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> _Bad:
