@@ -56,6 +56,8 @@ from typing import Any, Literal
 from rasd.config import InputConfig
 from rasd.pipeline.normalise import normalise_text, parse_date, split_header
 from rasd.records import Document, IngestProblem
+from rasd.store.textcheck import FIX as NUL_FIX
+from rasd.store.textcheck import nul_fields
 
 IngestRecord = Document | IngestProblem
 Format = Literal["txt", "html", "jsonl"]
@@ -488,7 +490,11 @@ def _document(text: str, config: InputConfig, line: int | None = None, **fields:
             "check it is a complete report, or lower [input] min_chars in the pipeline config",
             line=line,
         )
-    return Document.from_text(text, **fields)
+    document = Document.from_text(text, **fields)
+    holding = nul_fields(document)
+    if holding:
+        raise _Bad(f"has a NUL character in {', '.join(holding)}", NUL_FIX, line=line)
+    return document
 
 
 def _check_unicode(value: str, key: str, line: int | None) -> None:
