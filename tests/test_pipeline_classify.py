@@ -113,6 +113,10 @@ def test_sentences_without_any_trigger_are_not_embedded(
     stage = ClassifyStage(ModelConfig(), detect, encoder=enc, head=_head("none", 0.5))
     stage(detect(nlp(Doc(Document.from_text("The weather was mild. " + STRIKE)))))
     assert Counting.calls == 1
+    # a trigger only inside a plan: nothing the head says could change the sentence
+    plan = "The group plans to attack the airport next week, a commander said. "
+    stage(detect(nlp(Doc(Document.from_text(plan + STRIKE)))))
+    assert Counting.calls == 2
 
 
 def test_a_head_trained_on_another_encoder_is_refused(front: tuple[NlpStage, DetectStage]) -> None:

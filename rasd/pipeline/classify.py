@@ -1,6 +1,7 @@
 """Stage 'classify': the learned event-type head over the rules' candidates.
 
-For every sentence in which a rule trigger fired, the head (``rasd.models``) reads the
+For every sentence that holds a rule candidate or a trigger the rules' modality reads as
+a reported event (no other sentence is embedded), the head (``rasd.models``) reads the
 sentence's embedding and the rules' votes and gives calibrated probabilities for the 25
 ACLED sub-event types and "none". Then, per sentence:
 
@@ -76,7 +77,7 @@ class ClassifyStage:
         self.load()
         assert self.encoder is not None and self.head is not None
         hits = find_hits(sdoc, self.detect.matcher(sdoc))
-        sents = [s for s in sdoc.sents if any(s.start <= h.head.i < s.end for h in hits)]
+        sents = [s for s in sdoc.sents if _open_to_the_head(s, hits, doc.candidates)]
         if not sents:
             return doc
         rules = np.stack([rule_features([s], hits) for s in sents])
@@ -138,6 +139,16 @@ def _same_family(cands: list[EventCandidate], label: str) -> EventCandidate | No
     family = SUB_EVENT_TYPES[label]
     same = [c for c in cands if SUB_EVENT_TYPES[c.sub_event_type] == family]
     return max(same, key=lambda c: c.confidence) if same else None
+
+
+def _open_to_the_head(sent: SpacySpan, hits: list[Hit], cands: list[EventCandidate]) -> bool:
+    """Whether the head's answer can change anything here: the sentence holds a rule
+    candidate (to confirm, retype or veto) or a trigger read as a reported event (where
+    the head may add one). Other sentences are never embedded."""
+    if any(sent.start_char <= c.trigger.start < sent.end_char for c in cands):
+        return True
+    inside = [h for h in hits if sent.start <= h.head.i < sent.end]
+    return any(assess(h.head, sent) == EVENT for h in inside)
 
 
 def _in(cand: EventCandidate, sents: list[SpacySpan]) -> bool:
