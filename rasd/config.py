@@ -131,6 +131,7 @@ class EventsConfig(_Section):
 
 class ModelConfig(_Section):
     encoder: str = "e5"
+    threads: int = Field(default=1, ge=1, le=64)
     heads_dir: Path | None = None  # None: the heads shipped in rasd/models/artefacts
     retype: float = Field(default=0.5, ge=0, le=1)
     create: float = Field(default=0.6, ge=0, le=1)

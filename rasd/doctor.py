@@ -76,7 +76,7 @@ def check_learned_coder(config: PipelineConfig) -> Check:
 
         head = SoftmaxHead.load(config.model.head_path())
         manifest = json.loads(config.model.head_path("manifest.json").read_text("utf-8"))
-        encoder = make_encoder(config.model.encoder)
+        encoder = make_encoder(config.model.encoder, config.model.threads)
         if encoder.name != head.encoder:
             raise RuntimeError(f"head trained on {head.encoder}, encoder is {encoder.name}")
         encoder.embed(["Gunmen attacked a checkpoint."])

