@@ -165,3 +165,20 @@ def scalar(url: str, sql: str, **params: Any) -> Any:
             return conn.execute(text(sql), params).scalar()
     finally:
         engine.dispose()
+
+
+@contextmanager
+def any_store(kind: str, tmp_dir: Path) -> Iterator[Any]:
+    """A fresh, migrated store of ``kind``: "memory", "sqlite" or "postgresql"."""
+    from rasd.store import MemoryStore, SqlStore
+
+    if kind == "memory":
+        yield MemoryStore()
+        return
+    with sql_database(kind, tmp_dir) as url:
+        sql = SqlStore(url)
+        sql.migrate()
+        try:
+            yield sql
+        finally:
+            sql.close()

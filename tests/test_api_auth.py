@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pg import SQL_KINDS, sql_database
+from pg import SQL_KINDS, any_store
 
 from rasd.access import passwords, tokens
 from rasd.access.auth import create_org, create_user, issue_token
@@ -19,7 +19,6 @@ from rasd.api.app import create_app
 from rasd.config import Settings
 from rasd.exceptions import ConfigError
 from rasd.records import Document
-from rasd.store import MemoryStore, SqlStore
 
 PASSWORDS = {
     "ada": "first-correct-passphrase",
@@ -39,14 +38,8 @@ def cheap_hashes() -> None:
 @pytest.fixture(params=["memory", *SQL_KINDS])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     """Organisations fed (ada admin, bob analyst, cyd viewer) and reg (eve admin)."""
-    if request.param == "memory":
-        yield _people(MemoryStore())
-        return
-    with sql_database(request.param, tmp_path) as url:
-        sql = SqlStore(url)
-        sql.migrate()
-        yield _people(sql)
-        sql.close()
+    with any_store(request.param, tmp_path) as fresh:
+        yield _people(fresh)
 
 
 def _people(store: Any) -> Any:

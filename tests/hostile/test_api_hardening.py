@@ -12,14 +12,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pg import SQL_KINDS, sql_database
+from pg import SQL_KINDS, any_store
 
 from rasd.access import passwords
 from rasd.access.auth import create_org, create_user, issue_token
 from rasd.api.app import create_app
 from rasd.config import Settings
 from rasd.records import Document
-from rasd.store import MemoryStore, SqlStore
 
 PASSWORD = "a-long-enough-passphrase"
 
@@ -32,14 +31,8 @@ def cheap_hashes() -> None:
 @pytest.fixture(params=["memory", *SQL_KINDS])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     """fed (ada admin, bob analyst) and reg (eve admin); one RED report of fed."""
-    if request.param == "memory":
-        yield _people(MemoryStore())
-        return
-    with sql_database(request.param, tmp_path) as url:
-        sql = SqlStore(url)
-        sql.migrate()
-        yield _people(sql)
-        sql.close()
+    with any_store(request.param, tmp_path) as fresh:
+        yield _people(fresh)
 
 
 def _people(store: Any) -> Any:

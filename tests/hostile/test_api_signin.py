@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pg import SQL_KINDS, sql_database
+from pg import SQL_KINDS, any_store
 
 from rasd.access import auth, passwords
 from rasd.access.auth import LoginPolicy, create_org, create_user, issue_token
 from rasd.api.app import create_app
 from rasd.config import Settings
 from rasd.exceptions import AuthError, RateLimited
-from rasd.store import MemoryStore, SqlStore
 
 PASSWORD = "the-right-passphrase"
 LIMIT = 5
@@ -34,14 +33,8 @@ def cheap_hashes() -> None:
 
 @pytest.fixture(params=["memory", *SQL_KINDS])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    if request.param == "memory":
-        yield _people(MemoryStore())
-        return
-    with sql_database(request.param, tmp_path) as url:
-        sql = SqlStore(url)
-        sql.migrate()
-        yield _people(sql)
-        sql.close()
+    with any_store(request.param, tmp_path) as fresh:
+        yield _people(fresh)
 
 
 def _people(store: Any) -> Any:
