@@ -15,7 +15,7 @@ and a one-line summary at the end; the last test requires zero leaks.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from isolation_world import (
     relink,
     worlds,
 )
-from pg import SQL_KINDS, sql_database
+from pg import SQL_KINDS, any_store
 
 from rasd.access import passwords
 from rasd.access.auth import create_org, create_user, issue_token
@@ -45,7 +45,7 @@ from rasd.api.app import create_app
 from rasd.config import Settings
 from rasd.knowledge.write import save_extraction
 from rasd.records import Actor, Document, Event, Evidence, Person, Place, event_id
-from rasd.store import MemoryStore, SqlStore
+from rasd.store import MemoryStore
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "artifacts" / "isolation-report.json"
@@ -64,21 +64,6 @@ def isolation_report(pytestconfig: pytest.Config) -> Iterator[Tally]:
         capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
         with capture.global_and_fixture_disabled() if capture else nullcontext():
             print("\n" + line)
-
-
-@contextmanager
-def opened(kind: str, tmp: Path) -> Iterator[Any]:
-    """A fresh, empty store of ``kind`` (memory, sqlite or postgresql)."""
-    if kind == "memory":
-        yield MemoryStore()
-        return
-    with sql_database(kind, tmp) as url:
-        store = SqlStore(url)
-        store.migrate()
-        try:
-            yield store
-        finally:
-            store.close()
 
 
 def settings_required() -> Settings:
@@ -126,7 +111,7 @@ def probe_worlds(
 
     def one(spec: WorldSpec) -> None:
         with (
-            opened(kind, tmp.mktemp("world")) as store,
+            any_store(kind, tmp.mktemp("world")) as store,
             TestClient(create_app(settings_required(), store)) as client,
         ):
             world = build_world(store, spec, client)
@@ -284,7 +269,7 @@ def report(org: str, tlp: str, *sentences: str) -> tuple[Document, list[Event]]:
 def two_orgs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """Organisations fed and reg (admin + viewer each, bearer tokens) on each backend, and
     fed's RED report of two arrests, an AMBER one and a GREEN one."""
-    with opened(request.param, tmp_path) as store:
+    with any_store(request.param, tmp_path) as store:
         tokens = {}
         for org in ("fed", "reg"):
             create_org(store, org, org.upper(), "AMBER")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
+from fake_stages import tikrit_clash
 from typer.testing import CliRunner
 
 from rasd.batch import BatchOptions, load_dir, read_dataset, run_batch
@@ -17,7 +18,6 @@ from rasd.config import PipelineConfig
 from rasd.exceptions import ConfigError, InputError
 from rasd.pipeline.base import Pipeline
 from rasd.pipeline.doc import Doc
-from rasd.records import Event, Mention, event_id
 from rasd.store.memory import MemoryStore
 
 CONFIG = PipelineConfig()
@@ -41,19 +41,7 @@ class FakeStage:
         self.seen.append(doc.document.id)
         if "POISON" in doc.text:
             raise RuntimeError("poisoned document")
-        start = doc.text.index("Tikrit")
-        doc.mentions = [Mention(start=start, end=start + 6, text="Tikrit", label="GPE")]
-        doc.events = [
-            Event(
-                id=event_id(doc.document.id, "Armed clash", start, start + 6),
-                document_id=doc.document.id,
-                event_date=None,
-                event_type="Battles",
-                sub_event_type="Armed clash",
-                location="Tikrit",
-            )
-        ]
-        return doc
+        return tikrit_clash(doc)
 
 
 def _engine(stage: FakeStage | None = None) -> InlineEngine:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from fake_stages import tikrit_clash
 from typer.testing import CliRunner
 
 from rasd.batch import BatchOptions, load_dir, read_dataset, run_batch
@@ -26,7 +27,6 @@ from rasd.batch.shards import TABLES, Layout
 from rasd.config import PipelineConfig
 from rasd.pipeline.base import Pipeline
 from rasd.pipeline.doc import Doc
-from rasd.records import Event, Mention, event_id
 from rasd.store.memory import MemoryStore
 
 CONFIG = PipelineConfig()
@@ -42,19 +42,7 @@ class FakeStage:
         pass
 
     def __call__(self, doc: Doc) -> Doc:
-        start = doc.text.index("Tikrit")
-        doc.mentions = [Mention(start=start, end=start + 6, text="Tikrit", label="GPE")]
-        doc.events = [
-            Event(
-                id=event_id(doc.document.id, "Armed clash", start, start + 6),
-                document_id=doc.document.id,
-                event_date=None,
-                event_type="Battles",
-                sub_event_type="Armed clash",
-                location="Tikrit",
-            )
-        ]
-        return doc
+        return tikrit_clash(doc)
 
 
 def _run(feed: Path, out: Path) -> int:

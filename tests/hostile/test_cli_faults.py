@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fake_stages import tikrit_clash
 from typer.testing import CliRunner
 
 from rasd.batch import BatchOptions, run_batch
@@ -22,7 +23,7 @@ from rasd.batch.engines import InlineEngine
 from rasd.config import PipelineConfig
 from rasd.pipeline.base import Pipeline
 from rasd.pipeline.doc import Doc
-from rasd.records import Document, Event, IngestProblem, Mention, event_id
+from rasd.records import Document, IngestProblem
 
 TEXT = "Gunmen attacked a checkpoint in Tikrit, killing two soldiers. Report number {}."
 
@@ -41,19 +42,7 @@ class FakeStage:
     def __call__(self, doc: Doc) -> Doc:
         if self.on_call is not None:
             self.on_call()
-        start = doc.text.index("Tikrit")
-        doc.mentions = [Mention(start=start, end=start + 6, text="Tikrit", label="GPE")]
-        doc.events = [
-            Event(
-                id=event_id(doc.document.id, "Armed clash", start, start + 6),
-                document_id=doc.document.id,
-                event_date=None,
-                event_type="Battles",
-                sub_event_type="Armed clash",
-                location="Tikrit",
-            )
-        ]
-        return doc
+        return tikrit_clash(doc)
 
 
 def test_ingest_streams_documents_instead_of_reading_all_first(
